@@ -1,0 +1,99 @@
+"""Save and load models safely: tensors and plain values only, never pickled code."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+
+from .models import ModelConfig, SentimentRNN
+from .vocab import Vocab
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
+MODELS_DIR = ASSETS / "models"
+VOCAB_PATH = ASSETS / "vocab.json"
+FORMAT = "rnn-lens/1"
+
+
+class ModelFileError(ValueError):
+    """A model file is missing, damaged or not an RNN Lens checkpoint; the message names the file."""
+
+
+def vocab_digest(vocab: Vocab) -> str:
+    return hashlib.sha256("\n".join(vocab.itos).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def load_vocab(path: str | Path = VOCAB_PATH) -> Vocab:
+    """The shared dictionary (cached: it is read-only)."""
+    return Vocab.load(path)
+
+
+def resolve_model_path(name_or_path: str | Path) -> Path:
+    """A bare name ("rnn-sst2") means assets/models/<name>.pt; anything else is a path."""
+    text = str(name_or_path)
+    if "/" in text or "\\" in text or text.endswith(".pt"):
+        return Path(text)
+    return MODELS_DIR / f"{text}.pt"
+
+
+def save_model(model: SentimentRNN, path: str | Path, vocab: Vocab) -> None:
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    payload = {"format": FORMAT, "config": model.config.to_dict(), "vocab_sha256": vocab_digest(vocab), "state_dict": state}
+    torch.save(payload, path)
+
+
+def _read_payload(path: Path) -> dict:
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # a damaged zip, a pickle with code in it, a text file...
+        first_line = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+        raise ModelFileError(f"{path}: damaged or not a safe PyTorch checkpoint ({first_line})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise ModelFileError(f"{path}: not an RNN Lens checkpoint (expected format {FORMAT!r})")
+    return payload
+
+
+def load_model(name_or_path: str | Path, vocab_path: str | Path = VOCAB_PATH) -> SentimentRNN:
+    """Load a model by name (from assets/models) or path, in eval mode with its dictionary and card.
+
+    Raises ModelFileError naming the file if it is missing, damaged or foreign.
+    """
+    path = resolve_model_path(name_or_path)
+    payload = _read_payload(path)
+    vocab = load_vocab(str(vocab_path))
+    try:
+        config = ModelConfig(**payload["config"])
+        model = SentimentRNN(config)
+        model.load_state_dict(payload["state_dict"], strict=True)
+    except Exception as err:
+        raise ModelFileError(f"{path}: weights do not fit the model it describes ({err})") from None
+    if payload.get("vocab_sha256") != vocab_digest(vocab) or config.vocab_size != len(vocab):
+        raise ModelFileError(f"{path}: trained with a different dictionary than {vocab_path}")
+    model.vocab = vocab
+    model.name = path.stem
+    card_path = path.with_suffix(".json")
+    model.card = read_card(card_path) if card_path.is_file() else {}
+    model.eval().requires_grad_(False)
+    return model
+
+
+def read_card(path: str | Path) -> dict:
+    """A model card (JSON); a broken card gives an empty dict rather than stopping the app."""
+    try:
+        card = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return card if isinstance(card, dict) else {}
+
+
+def list_models(models_dir: str | Path = MODELS_DIR) -> dict[str, dict]:
+    """Every model in a folder that has weights, by name, with its card (possibly empty)."""
+    folder = Path(models_dir)
+    return {p.stem: read_card(p.with_suffix(".json")) for p in sorted(folder.glob("*.pt"))}
