@@ -1,6 +1,6 @@
 """Sentence-level accuracy of a model on a treebank split.
 
-    python -m rnn_core.evaluate --model rnn-sst2 [--data-dir DIR] [--split test]
+python -m rnn_core.evaluate --model rnn-sst2 [--data-dir DIR] [--split test]
 """
 
 from __future__ import annotations

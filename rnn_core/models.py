@@ -83,9 +83,7 @@ class SentimentRNN(nn.Module):
         """W_x x_t for every step: column ids[b, t] of W_x. Shape (B, T) -> (B, T, G*H)."""
         return nn.functional.embedding(ids, self.W_x.t())  # (B, T, G*H)
 
-    def step(
-        self, x_col: torch.Tensor, state: tuple[torch.Tensor, ...], record: dict | None = None
-    ) -> tuple[torch.Tensor, ...]:
+    def step(self, x_col: torch.Tensor, state: tuple[torch.Tensor, ...], record: dict | None = None) -> tuple[torch.Tensor, ...]:
         """One step of the cell. x_col: (B, G*H) = W_x x_t; state: (h,) or (h, c), each (B, H).
 
         If ``record`` is a dict, the step's internals (W_hh h_{t-1}, the

@@ -40,6 +40,7 @@ class Trace:
     x_part: np.ndarray  # (T, G*H) column ids[t] of W_x
     h_part: np.ndarray  # (T, G*H) W_hh h_{t-1}
     bias: np.ndarray  # (G*H,) b_h
+    start_probs: np.ndarray | None = None  # (C,) the answer before any word: h_0 = 0, so logits = b_y
     preact: np.ndarray | None = None  # (T, H) rnn only
     gates: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -60,7 +61,9 @@ def encode_text(text: str, vocab: Vocab, max_tokens: int = MAX_TOKENS) -> tuple[
     if not tokens:
         raise TextError("There are no words to read: type a review of at least one word.")
     if len(tokens) > max_tokens:
-        raise TextError(f"This review has {len(tokens)} words and punctuation marks; the limit is {max_tokens}. Please shorten it.")
+        raise TextError(
+            f"This review has {len(tokens)} words and punctuation marks; the limit is {max_tokens}. Please shorten it."
+        )
     return tokens, vocab.encode(tokens)
 
 
@@ -99,6 +102,7 @@ def trace(model: SentimentRNN, text: str, max_tokens: int = MAX_TOKENS) -> Trace
         x_part=x_cols.numpy(),
         h_part=stacked("hh"),
         bias=model.b_h.detach().numpy().copy(),
+        start_probs=probs_from_logits(model.b_y, cfg.head).numpy().copy(),
         preact=stacked("pre") if cfg.cell == "rnn" else None,
         gates={name: stacked(name) for name in GATE_NAMES[cfg.cell]},
     )

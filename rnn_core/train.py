@@ -43,8 +43,9 @@ class TrainConfig:
 
 PRESETS = {
     "rnn-sst2": TrainConfig(cell="rnn", head="sigmoid"),
-    "lstm-sst2": TrainConfig(cell="lstm", head="sigmoid"),
-    "gru-sst2": TrainConfig(cell="gru", head="sigmoid"),
+    # Gated cells: 4x / 3x the weights of the plain RNN, so fewer, larger batches per second.
+    "lstm-sst2": TrainConfig(cell="lstm", head="sigmoid", batch_size=128, lr=3e-3),
+    "gru-sst2": TrainConfig(cell="gru", head="sigmoid", batch_size=128, lr=3e-3),
     "rnn-sst3": TrainConfig(cell="rnn", head="softmax"),
     "rnn-sst3-sigmoid3": TrainConfig(cell="rnn", head="sigmoid3"),
     "tiny-sst2": TrainConfig(cell="rnn", head="sigmoid", hidden_size=1, lr=1e-2, input_dropout=0.0, epochs=4),
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
     parser.add_argument("--out", default=str(MODELS_DIR), help="folder for NAME.pt and NAME.json")
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (use 1 when two trainings share 2 cores)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     cfg = PRESETS[args.preset] if args.epochs is None else replace(PRESETS[args.preset], epochs=args.epochs)

@@ -36,3 +36,7 @@ def data_dir() -> Path:
     if not folder or not Path(folder, "train.txt").is_file():
         pytest.skip("needs the treebank: set RNN_LENS_DATA to a folder holding train.txt, dev.txt, test.txt")
     return Path(folder)
+
+
+# Tests share 2 cores with other work; one torch thread avoids OpenMP threads fighting over them.
+torch.set_num_threads(1)

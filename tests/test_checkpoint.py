@@ -62,7 +62,12 @@ def test_truncated_foreign_and_mismatched_files(tmp_path, tiny_vocab, vocab_file
     payload = torch.load(good, weights_only=True)
     payload["state_dict"]["W_hh"] = torch.zeros(2, 2)
     torch.save(payload, tmp_path / "shapes.pt")
-    for name, message in [("cut", "damaged"), ("foreign", "not an RNN Lens"), ("plain", "not an RNN Lens"), ("shapes", "do not fit")]:
+    for name, message in [
+        ("cut", "damaged"),
+        ("foreign", "not an RNN Lens"),
+        ("plain", "not an RNN Lens"),
+        ("shapes", "do not fit"),
+    ]:
         with pytest.raises(ModelFileError, match=message):
             load_model(tmp_path / f"{name}.pt", vocab_path=vocab_file)
 

@@ -1,0 +1,51 @@
+"""RNN Lens: the router and the frame (shared sidebar controls). Run: streamlit run app.py"""
+
+import streamlit as st
+
+from pages.common import DEFAULT_MODEL, model_catalogue, model_label
+
+st.set_page_config(page_title="RNN Lens", page_icon="🔎", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Why sequences?", icon="🏠", url_path="home", default=True),
+    st.Page("pages/word_by_word.py", title="Word by word", icon="🔤", url_path="word-by-word"),
+]
+page = st.navigation(PAGES)
+
+good, broken = model_catalogue()
+with st.sidebar:
+    st.markdown("### RNN Lens")
+    names = list(good)
+    if names:
+        st.selectbox(
+            "Model",
+            names,
+            index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0,
+            format_func=model_label,
+            key="model",
+            bind="query-params",
+            persist_state="session",
+            help="Every number on every page comes from this trained model (cell, output head, test accuracy).",
+        )
+    st.toggle(
+        "Presenter mode",
+        key="presenter",
+        bind="query-params",
+        persist_state="session",
+        help="Larger type and fewer controls, for a projector.",
+    )
+    for name, why in broken.items():
+        st.warning(f"Model {name} is not offered: {why}", icon="⚠️")
+
+if not good:
+    st.error(
+        "No trained model could be loaded from assets/models/. Reinstall the app or retrain with `python -m rnn_core.train`."
+    )
+    st.stop()
+
+if st.session_state.get("presenter"):
+    st.html(
+        "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMarkdown {font-size: 1.3rem;}"
+        " .stMainBlockContainer h1 {font-size: 3rem;} textarea {font-size: 1.4rem !important;}</style>"
+    )
+page.run()

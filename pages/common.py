@@ -1,0 +1,133 @@
+"""Streamlit glue shared by the pages: cached models and traces, the shared review, messages.
+
+Caching lives here and only here: models once per process (read-only, eval
+mode), traces per (model, text).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import torch
+
+from rnn_core import MAX_TOKENS, ModelFileError, SentimentRNN, TextError, Trace, list_models, load_model, trace
+from rnn_core.viz_style import CLASS_COLORS, class_label
+
+DEFAULT_REVIEW = "that was phenomenal"
+DEFAULT_MODEL = "rnn-sst2"
+MAX_REVIEW_CHARS = 20_000  # beyond this the text is not even tokenised: a message asks for a shorter review
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+HEAD_NAMES = {"sigmoid": "sigmoid", "softmax": "softmax", "sigmoid3": "3 sigmoids"}
+
+
+@st.cache_resource(show_spinner=False)
+def _set_threads() -> None:
+    # Sessions share 2 cores; one thread per request keeps them from fighting over both.
+    torch.set_num_threads(1)
+
+
+@st.cache_resource(show_spinner="Loading the model...")
+def get_model(name: str) -> SentimentRNN:
+    """A shipped model, loaded once per server process. Raises ModelFileError if its file is bad."""
+    _set_threads()
+    return load_model(name)
+
+
+@st.cache_resource(show_spinner=False)
+def model_catalogue() -> tuple[dict[str, dict], dict[str, str]]:
+    """Models that load (name -> card) and those that do not (name -> why)."""
+    good, broken = {}, {}
+    for name in list_models():
+        try:
+            good[name] = get_model(name).card
+        except ModelFileError as err:
+            broken[name] = str(err)
+    return good, broken
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def get_trace(model_name: str, text: str) -> Trace:
+    """The trace of a text through a shipped model, cached per (model, text)."""
+    return trace(get_model(model_name), text)
+
+
+def model_label(name: str) -> str:
+    """'rnn-sst2 · RNN, sigmoid · 82.4% test' for pickers."""
+    card = model_catalogue()[0].get(name, {})
+    if not card:
+        return name
+    acc = card.get("test_accuracy")
+    acc_text = f" · {acc * 100:.1f}% test" if isinstance(acc, int | float) else ""
+    return f"{name} · {CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}{acc_text}"
+
+
+def selected_model() -> str:
+    """The model chosen in the sidebar (the default if the choice is gone)."""
+    good = model_catalogue()[0]
+    name = st.session_state.get("model")
+    if name in good:
+        return name
+    return DEFAULT_MODEL if DEFAULT_MODEL in good else next(iter(good), DEFAULT_MODEL)
+
+
+def presenter() -> bool:
+    return bool(st.session_state.get("presenter", False))
+
+
+def review_box(label: str = "Review", height: int = 90) -> str:
+    """The review shared by every page and kept in the URL (?review=...), so a link opens the same view."""
+    text = st.text_area(
+        label,
+        value=DEFAULT_REVIEW,
+        key="review",
+        height=height,
+        bind="query-params",
+        persist_state="session",
+        help=f"Any English text; up to {MAX_TOKENS} words and punctuation marks. Press Ctrl+Enter to apply.",
+    )
+    return text or ""
+
+
+def trace_or_message(model_name: str, text: str) -> Trace | None:
+    """The trace, or None after showing a clear message on the page (never a stack trace)."""
+    if len(text) > MAX_REVIEW_CHARS:
+        st.warning(f"This text has {len(text):,} characters; RNN Lens reads up to {MAX_TOKENS} words. Please shorten it.")
+        return None
+    try:
+        return get_trace(model_name, text)
+    except TextError as err:
+        st.info(str(err))
+    except ModelFileError as err:
+        st.error(f"This model cannot be used: {err}")
+    return None
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def as_plain(text: str) -> str:
+    """User text made safe for st.markdown / st.caption: every markdown character escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+
+
+def verdict(tr: Trace) -> None:
+    """The review's answer after its last word, large, with colour and symbol."""
+    final = tr.probs[-1]
+    if tr.head == "sigmoid":
+        label, prob, what = ("positive", final[0], "P(positive)") if final[0] >= 0.5 else ("negative", final[0], "P(positive)")
+    else:
+        k = int(final.argmax())
+        label, prob, what = tr.classes[k], final[k], f"P({tr.classes[k]})"
+    color = CLASS_COLORS[label]
+    size = "3rem" if presenter() else "2rem"
+    st.html(
+        f'<div style="font-size:{size};font-weight:700;color:{color}">Verdict: {class_label(label)}'
+        f' <span style="font-weight:400;font-size:0.6em;color:#333">{what} = {prob:.3f}</span></div>'
+    )
+
+
+def unknown_words_note(tr: Trace) -> None:
+    """Say which words the model has never seen (they all share the <unk> column)."""
+    unknown = list(dict.fromkeys(tr.unknown_tokens))
+    if unknown:
+        shown = ", ".join(f"“{as_plain(w)}”" for w in unknown[:12]) + (" …" if len(unknown) > 12 else "")
+        st.caption(f"Not in the 10,000-word dictionary, read as `<unk>`: {shown}")
