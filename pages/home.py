@@ -30,3 +30,8 @@ st.page_link(
     label="**Word by word**: a review enters the network; watch the hidden state and the answer change after every word.",
     icon="🔤",
 )
+st.page_link(
+    "pages/softmax.py",
+    label="**Sigmoid vs softmax**: one output, three outputs, or a distribution over three classes.",
+    icon=":material/stacked_bar_chart:",
+)

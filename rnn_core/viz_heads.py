@@ -1,0 +1,177 @@
+"""Figures and formulas for the Sigmoid-vs-softmax page: numbers in, Plotly figures or LaTeX strings out.
+
+Bars show values to 2 decimals; hovering shows the value to 6 significant
+digits with what it means. LaTeX strings hold numbers only, never user text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .output_heads import HeadNumbers
+from .viz_style import CLASS_COLORS, base_layout, class_label
+
+INK = "#333333"  # totals and reference lines: not a class, so not a class colour
+
+
+def _exact(v: float) -> str:
+    return f"{float(v):.6g}"
+
+
+def _bars(values, classes, meaning: str, total: float | None = None, name: str = "") -> go.Bar:
+    """One bar per class in its colour, labelled to 2 decimals, exact value and meaning on hover."""
+    labels = [class_label(c) for c in classes]
+    colors = [CLASS_COLORS[c] for c in classes]
+    hover = [f"{meaning} ({c}) = {_exact(v)}" for c, v in zip(classes, values)]
+    text = [f"{v:.2f}" for v in values]
+    if total is not None:
+        labels, colors = labels + ["total"], colors + [INK]
+        hover.append(f"total of {meaning} = {_exact(total)}")
+        text.append(f"{total:.2f}")
+        values = list(values) + [total]
+    return go.Bar(
+        x=labels,
+        y=[float(v) for v in values],
+        marker={"color": colors},
+        text=text,
+        textposition="outside",
+        cliponaxis=False,
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        name=name or meaning,
+        showlegend=False,
+    )
+
+
+def sigmoid_band_figure(p_positive: float, band: tuple[float, float], presenter: bool = False) -> go.Figure:
+    """One sigmoid's P(positive) on a fixed 0..1 bar, under a hand-drawn neutral band [low, high]."""
+    low, high = sorted(float(b) for b in band)
+    fig = go.Figure(
+        go.Bar(
+            x=[float(p_positive)],
+            y=["P(positive)"],
+            orientation="h",
+            marker={"color": CLASS_COLORS["positive"]},
+            text=[f"{p_positive:.2f}"],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[f"P(positive) = sigmoid(z) = {_exact(p_positive)}"],
+            hovertemplate="%{customdata}<extra></extra>",
+            width=0.35,
+            showlegend=False,
+        )
+    )
+    regions = (("negative", 0.0, low), ("neutral", low, high), ("positive", high, 1.0))
+    for cls, x0, x1 in regions:
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=CLASS_COLORS[cls], opacity=0.15, line_width=0, layer="below")
+        if x1 > x0:
+            fig.add_annotation(x=(x0 + x1) / 2, y=1.02, yref="paper", text=class_label(cls), showarrow=False)
+    fig.add_vline(x=0.5, line={"dash": "dot", "color": INK, "width": 1})
+    fig.update_xaxes(range=[0, 1], title="P(positive): the model's only number", dtick=0.1)
+    fig.update_layout(**base_layout(190, presenter, margin={"l": 90, "r": 30, "t": 40, "b": 50}))
+    return fig
+
+
+def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.Figure:
+    """Three independent sigmoids (0..1 each) and, beside them, their sum stacked against the line at 1."""
+    n = numbers
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.68, 0.32],
+        horizontal_spacing=0.12,
+        subplot_titles=("Each output through its own sigmoid", f"Their sum = {n.sigmoid_total:.2f}"),
+    )
+    fig.add_trace(_bars(n.sigmoid, n.classes, "sigmoid(z)"), row=1, col=1)
+    for c, v in zip(n.classes, n.sigmoid):
+        fig.add_trace(
+            go.Bar(
+                x=["sum"],
+                y=[float(v)],
+                name=class_label(c),
+                marker={"color": CLASS_COLORS[c], "line": {"color": "white", "width": 1}},
+                customdata=[f"sigmoid(z) ({c}) = {_exact(v)}; all three add to {_exact(n.sigmoid_total)}"],
+                hovertemplate="%{customdata}<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=2,
+        )
+    fig.add_hline(y=1, line={"dash": "dash", "color": INK}, row=1, col=2)
+    fig.add_annotation(x="sum", y=1, text="a distribution stops at 1", showarrow=False, yshift=10, row=1, col=2)
+    fig.update_yaxes(range=[0, 1.12], title="probability", row=1, col=1)
+    fig.update_yaxes(range=[0, 3], dtick=0.5, row=1, col=2)
+    fig.update_layout(**base_layout(330, presenter, barmode="stack"))
+    return fig
+
+
+def _z_range(z: np.ndarray, z_range: tuple[float, float] | None) -> list[float]:
+    if z_range is not None:
+        return [float(z_range[0]), float(z_range[1])]
+    reach = float(np.ceil(max(2.0, float(np.abs(z).max())) + 0.5))
+    return [-reach, reach]
+
+
+def softmax_steps_figure(numbers: HeadNumbers, presenter: bool = False, z_range: tuple[float, float] | None = None) -> go.Figure:
+    """Output sums z; e^z and their total; e^z / total (softmax); sigmoid of the same z. Four panels."""
+    n = numbers
+    fig = make_subplots(
+        rows=1,
+        cols=4,
+        horizontal_spacing=0.06,
+        subplot_titles=(
+            "1 · output sums z",
+            "2 · e^z and their total",
+            f"3 · e^z / total = softmax<br>sum {n.softmax_total:.2f}",
+            f"4 · sigmoid of the same z<br>sum {n.sigmoid_total:.2f}",
+        ),
+    )
+    fig.add_trace(_bars(n.logits, n.classes, "output sum z"), row=1, col=1)
+    fig.add_trace(_bars(n.exp, n.classes, "e^z", total=n.exp_total), row=1, col=2)
+    fig.add_trace(_bars(n.softmax, n.classes, "softmax(z) = e^z / total"), row=1, col=3)
+    fig.add_trace(_bars(n.sigmoid, n.classes, "sigmoid(z) = 1 / (1 + e^-z)"), row=1, col=4)
+    fig.update_yaxes(range=_z_range(n.logits, z_range), zeroline=True, zerolinecolor=INK, row=1, col=1)
+    fig.update_yaxes(range=[0, max(1.0, n.exp_total) * 1.15], row=1, col=2)
+    fig.update_yaxes(range=[0, 1.12], row=1, col=3)
+    fig.update_yaxes(range=[0, 1.12], row=1, col=4)
+    fig.update_layout(**base_layout(360, presenter, margin={"l": 40, "r": 20, "t": 70, "b": 40}))
+    return fig
+
+
+def _f(v: float) -> str:
+    """Numbers in formulas: 3 decimals, one more than the bars, so the arithmetic can be checked by hand."""
+    return f"{float(v):.3f}"
+
+
+def _e(v: float) -> str:
+    return f"e^{{{_f(v)}}}"
+
+
+def sigmoid_latex(z: float, p: float) -> str:
+    """sigma(z) = 1 / (1 + e^-z) with the real z."""
+    return rf"\sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = \frac{{1}}{{1 + {_e(-z)}}} = \frac{{1}}{{1 + {_f(np.exp(-z))}}} = {_f(p)}"
+
+
+def sigmoid3_latex(numbers: HeadNumbers) -> str:
+    """The three sigmoids and their sum."""
+    terms = " + ".join(rf"\sigma(z_{{\text{{{c[:3]}}}}})" for c in numbers.classes)
+    values = " + ".join(_f(v) for v in numbers.sigmoid)
+    return rf"{terms} = {values} = {_f(numbers.sigmoid_total)}"
+
+
+def softmax_latex(numbers: HeadNumbers) -> str:
+    """Softmax step by step: e^z, their total, each divided by the total, the sum."""
+    n = numbers
+    exps = r",\quad ".join(rf"{_e(z)} = {_f(e)}" for z, e in zip(n.logits, n.exp))
+    total = " + ".join(_f(e) for e in n.exp)
+    fracs = r",\ ".join(rf"\frac{{{_f(e)}}}{{{_f(n.exp_total)}}}" for e in n.exp)
+    probs = r",\ ".join(_f(p) for p in n.softmax)
+    return (
+        r"\begin{aligned}"
+        rf"&{exps} \\ &\text{{total}} = {total} = {_f(n.exp_total)} \\ "
+        rf"&\text{{softmax}}(z) = \left({fracs}\right) = ({probs}) \\ "
+        rf"&\text{{sum}} = {' + '.join(_f(p) for p in n.softmax)} = {_f(n.softmax_total)}"
+        r"\end{aligned}"
+    )
