@@ -51,13 +51,13 @@ def get_trace(model_name: str, text: str) -> Trace:
 
 
 def model_label(name: str) -> str:
-    """'rnn-sst2 · RNN, sigmoid · 82.4% test' for pickers."""
+    """'rnn-sst2 (RNN, sigmoid, 82% test)' for pickers."""
     card = model_catalogue()[0].get(name, {})
     if not card:
         return name
     acc = card.get("test_accuracy")
-    acc_text = f" · {acc * 100:.1f}% test" if isinstance(acc, int | float) else ""
-    return f"{name} · {CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}{acc_text}"
+    acc_text = f", {acc * 100:.0f}% test" if isinstance(acc, int | float) else ""
+    return f"{name} ({CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}{acc_text})"
 
 
 def selected_model() -> str:

@@ -51,14 +51,7 @@ deltas = token_deltas(tr.probs, float(tr.start_probs[-1]))
 st.markdown("**The words as the network sees them**: dictionary index, and how much each word moved P(positive).")
 st.html(token_strip_html(tr.tokens, tr.ids, tr.known, deltas.tolist(), big=presenter()))
 
-step = 0
-if tr.seq_len > 1:
-    if st.session_state.get("step", 1) > tr.seq_len:
-        st.session_state["step"] = tr.seq_len
-    step = st.slider("Word shown in detail below (the chart opens there too)", 1, tr.seq_len, value=1, key="step") - 1
-fig = word_by_word_figure(
-    tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, step=step, vocab_size=len(model.vocab), presenter=presenter()
-)
+fig = word_by_word_figure(tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, vocab_size=len(model.vocab), presenter=presenter())
 st.plotly_chart(fig, key="word_by_word_chart", config={"displayModeBar": False}, width="stretch")
 st.caption(
     "Press ▶ Play or drag the slider above the chart. 1: one copy of the same cell per word, h handed to the right; "
@@ -67,8 +60,14 @@ st.caption(
     "4: the current word's one-hot vector: 10,000 cells, a single 1 at its index."
 )
 
+st.subheader("Inside one step")
+step = 0
+if tr.seq_len > 1:
+    if st.session_state.get("step", 1) > tr.seq_len:
+        st.session_state["step"] = tr.seq_len
+    step = st.slider("Word to explain", 1, tr.seq_len, value=1, key="step") - 1
 detail = step_detail(model, tr, step)
-st.subheader(f"Inside step {step + 1}")
+
 st.text(f"{detail.token}   (dictionary index {detail.index}{'' if detail.known else ', unknown word: <unk>'})")
 rows = pd.DataFrame(detail.rows).set_index("unit")
 if tr.cell == "rnn":

@@ -45,7 +45,14 @@ def _step_traces(t: int, tokens: list[str], probs: np.ndarray, classes: tuple, i
     for k in range(len(classes)):
         traces.append(go.Scatter(x=steps, y=probs[: t + 1, k]))
     traces.append(go.Scatter(x=[t], y=[probs[t, -1]]))
-    traces.append(go.Scatter(x=[col], y=[row], text=[f"{tokens[t]} · index {ids[t]}"]))
+    traces.append(
+        go.Scatter(
+            x=[col],
+            y=[row],
+            text=[f"{tokens[t]} · index {ids[t]}"],
+            textposition="middle right" if col < GRID // 2 else "middle left",
+        )
+    )
     return traces
 
 
@@ -70,13 +77,13 @@ def word_by_word_figure(
         rows=3,
         cols=2,
         specs=[[{"colspan": 2}, None], [{}, {}], [{"colspan": 2}, None]],
-        row_heights=[0.22, 0.48, 0.30],
-        vertical_spacing=0.11,
-        horizontal_spacing=0.08,
+        row_heights=[0.2, 0.46, 0.34],
+        vertical_spacing=0.14,
+        horizontal_spacing=0.14,
         subplot_titles=(
             "1 · The unrolled network",
             "2 · Hidden state h_t",
-            "3 · The answer after each word",
+            "3 · The answer after each word (probability)",
             "4 · x_t: the word as a one-hot vector",
         ),
     )
@@ -124,7 +131,7 @@ def word_by_word_figure(
             zmax=1,
             zmid=0,
             colorscale=DIVERGING,
-            colorbar={"title": "h", "len": 0.42, "y": 0.5, "x": 0.44, "thickness": 12},
+            colorbar={"title": "h", "len": 0.36, "y": 0.56, "x": 0.435, "xanchor": "left", "thickness": 10},
             customdata=np.tile(np.array(tokens, dtype=object), (hidden_size, 1)),
             hovertemplate="unit %{y} after '%{customdata}': %{z:.3f}<extra></extra>",
             name="hidden",
@@ -155,15 +162,20 @@ def word_by_word_figure(
         fig.add_trace(trace, row=r, col=c)
     first_animated = len(fig.data) - len(animated)
     _style_animated(fig, first_animated, classes, presenter)
+    # The heatmaps are named in every frame (with nothing to change) so that a redraw keeps them.
+    heatmaps = [i for i, trace in enumerate(fig.data) if trace.type == "heatmap"]
     fig.frames = [
         go.Frame(
             name=str(t),
-            data=_step_traces(t, tokens, probs, classes, ids, hidden_size),
-            traces=list(range(first_animated, len(fig.data))),
+            data=_step_traces(t, tokens, probs, classes, ids, hidden_size) + [go.Heatmap(visible=True) for _ in heatmaps],
+            traces=list(range(first_animated, len(fig.data))) + heatmaps,
             layout={"xaxis": {"range": _window(t, seq_len)}},
         )
         for t in range(seq_len)
     ]
+    class_names = {class_label(c) for c in classes}
+    for trace in fig.data:
+        trace.showlegend = len(classes) > 1 and trace.name in class_names
     _axes(fig, labels, seq_len, hidden_size, step, vocab_size)
     _controls(fig, seq_len, tokens, step, presenter)
     return fig
@@ -189,7 +201,6 @@ def _style_animated(fig: go.Figure, first: int, classes: tuple, presenter: bool)
     fig.data[first + 3 + n].update(
         mode="markers+text",
         marker={"size": 14, "color": "#000", "symbol": "square"},
-        textposition="top center",
         textfont={"size": 16 if presenter else 12},
         hovertemplate="x_t = 1 at %{text}; the other 9,999 entries are 0<extra></extra>",
     )
@@ -202,10 +213,10 @@ def _axes(fig: go.Figure, labels: list[str], seq_len: int, hidden_size: int, ste
     ticks = dict(tickmode="array", tickvals=list(range(seq_len)), ticktext=labels)
     fig.update_xaxes(range=_window(step, seq_len), visible=False, row=1, col=1)
     fig.update_yaxes(range=[-0.7, 1.3], visible=False, row=1, col=1)
-    fig.update_xaxes(title_text="word", range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=1)
+    fig.update_xaxes(range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=1)
     fig.update_yaxes(title_text="hidden unit", range=[-0.5, hidden_size - 0.5], autorange=False, row=2, col=1)
-    fig.update_xaxes(title_text="word", range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=2)
-    fig.update_yaxes(title_text="probability", range=[0, 1], autorange=False, row=2, col=2)
+    fig.update_xaxes(range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=2)
+    fig.update_yaxes(range=[0, 1], autorange=False, row=2, col=2)
     fig.update_xaxes(title_text=f"dictionary index mod {GRID}", range=[-0.5, GRID - 0.5], row=3, col=1)
     fig.update_yaxes(title_text=f"index ÷ {GRID}", range=[GRID - 0.5, -0.5], autorange=False, row=3, col=1)
 
@@ -215,7 +226,7 @@ def _controls(fig: go.Figure, seq_len: int, tokens: list[str], step: int, presen
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
     fig.update_layout(
         **base_layout(height=900, presenter=presenter),
-        legend={"orientation": "h", "x": 0.56, "y": 0.30},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 0.76, "yanchor": "bottom"},
         updatemenus=[
             {
                 "type": "buttons",

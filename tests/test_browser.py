@@ -1,0 +1,112 @@
+"""The main journeys in a real browser: headless Debian Chromium driven by Playwright.
+
+Screenshots land in artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    reason = "needs Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI"):
+        raise RuntimeError(reason)  # CI installs it: its absence there is a failure, not a skip
+    pytest.skip(reason, allow_module_level=True)
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    port = free_port()
+    proc = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 2000})
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("console", lambda m: m.type == "error" and not is_harmless(m.text) and problems.append(m.text))
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.problems, pg.dialogs = problems, dialogs
+    yield pg
+    context.close()
+    assert not problems, f"console errors: {problems}"
+    assert not dialogs, f"a dialog opened (user text executed?): {dialogs}"
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def open_page(pg, base_url: str, title: str) -> None:
+    """Open the home page (never a page URL first), then follow the sidebar link."""
+    pg.goto(base_url + "/")
+    pg.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    pg.get_by_test_id("stMain").get_by_role("heading", name=title).wait_for(timeout=30_000)
+
+
+def set_review(pg, text: str) -> None:
+    box = pg.get_by_role("textbox", name="Review")
+    box.fill(text)
+    box.press("Control+Enter")
+    pg.wait_for_timeout(300)
+    pg.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)
+
+
+def test_home_page(page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_test_id("stMain").get_by_role("heading", name="RNN Lens").wait_for(timeout=30_000)
+    shot(page, "home")
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_word_by_word_play_to_the_end_and_switch_model(page, base_url):
+    open_page(page, base_url, "Word by word")
+    set_review(page, "the start was slow but the ending was wonderful")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    shot(page, "word_by_word_start")
+    page.locator("g.updatemenu-button", has_text="Play").click()
+    n_words = 9
+    page.wait_for_function(
+        f"document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === {n_words - 1}", timeout=30_000
+    )
+    page.wait_for_timeout(1000)  # the last frame's transition
+    shot(page, "word_by_word_end")
+    assert "review=the+start" in page.url or "review=the%20start" in page.url
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option").filter(has_text="gru-sst2").click()
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    shot(page, "word_by_word_gru")
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_presenter_mode_and_markup_shown_as_text(page, base_url):
+    open_page(page, base_url, "Word by word")
+    page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
+    set_review(page, "<img src=x onerror=alert(1)> <script>alert(2)</script> great")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    shot(page, "word_by_word_presenter_markup")
+    assert page.locator("img[src=x]").count() == 0
