@@ -30,6 +30,7 @@ st.page_link(
     label="**Word by word**: a review enters the network; watch the hidden state and the answer change after every word.",
     icon="🔤",
 )
+st.page_link("pages/one_step.py", label="**Inside one step**: one neuron, its trained numbers in the equations.", icon="🔬")
 st.page_link(
     "pages/softmax.py",
     label="**Sigmoid vs softmax**: one output, three outputs, or a distribution over three classes.",
