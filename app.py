@@ -10,6 +10,7 @@ PAGES = [
     st.Page("pages/home.py", title="Why sequences?", icon="🏠", url_path="home", default=True),
     st.Page("pages/word_by_word.py", title="Word by word", icon="🔤", url_path="word-by-word"),
     st.Page("pages/one_step.py", title="Inside one step", icon=":material/neurology:", url_path="one_step"),
+    st.Page("pages/vanishing.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="vanishing-gradients"),
     st.Page("pages/softmax.py", title="Sigmoid vs softmax", icon=":material/stacked_bar_chart:", url_path="sigmoid-vs-softmax"),
 ]
 page = st.navigation(PAGES)

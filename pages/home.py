@@ -32,6 +32,9 @@ st.page_link(
 )
 st.page_link("pages/one_step.py", label="**Inside one step**: one neuron, its trained numbers in the equations.", icon="🔬")
 st.page_link(
+    "pages/vanishing.py", label="**Vanishing gradients**: how far back the answer still looks.", icon=":material/trending_down:"
+)
+st.page_link(
     "pages/softmax.py",
     label="**Sigmoid vs softmax**: one output, three outputs, or a distribution over three classes.",
     icon=":material/stacked_bar_chart:",

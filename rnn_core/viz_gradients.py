@@ -1,0 +1,167 @@
+"""Figures for the Vanishing-gradients page: arrays in, Plotly figures out.
+
+Influence and state-dependence values span many powers of ten, so colours and the decay
+plot use log scales with fixed ranges; hover always gives the raw value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .viz_style import SEQUENTIAL, base_layout
+
+LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
+TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10
+# Okabe-Ito colours not used for the classes, plus a symbol and a dash per cell, so colour is never the only cue.
+CELL_STYLE = {
+    "RNN": {"color": "#E69F00", "symbol": "circle", "dash": "solid"},
+    "LSTM": {"color": "#009E73", "symbol": "square", "dash": "dash"},
+    "GRU": {"color": "#56B4E9", "symbol": "diamond", "dash": "dot"},
+}
+BAR_COLORS = ("#999999", "#000000")  # the shorter review light grey, the longer black
+
+
+def _log_colorbar(low: int, high: int, title: str) -> dict:
+    ticks = list(range(low, high + 1))
+    return {"title": title, "tickvals": ticks, "ticktext": [f"{10.0**k:g}" for k in ticks], "thickness": 12}
+
+
+def _word_ticks(tokens: list[str], max_labels: int = 40) -> dict:
+    """Numbered word labels on a numeric axis counting words from 1 (repeated words stay apart); thinned for long reviews."""
+    every = max(1, int(np.ceil(len(tokens) / max_labels)))
+    vals = list(range(1, len(tokens) + 1, every))
+    return {"tickmode": "array", "tickvals": vals, "ticktext": [f"{i}. {tokens[i - 1]}" for i in vals], "tickangle": -45}
+
+
+def influence_heatmap(tokens: list[str], rows: dict[str, np.ndarray], presenter: bool = False) -> go.Figure:
+    """Rows = cells, columns = words; colour = log10 of each row's influence over its largest (so its top is 1).
+
+    Shapes: every row (T,) of raw influence ||dz_T / du_t||; customdata holds [raw, relative] per cell.
+    """
+    labels = list(rows)
+    raw = np.stack([np.asarray(rows[k], dtype=float) for k in labels])  # (R, T)
+    relative = raw / np.maximum(raw.max(axis=1, keepdims=True), 1e-300)  # (R, T) each row's largest = 1
+    z = np.log10(np.clip(relative, 10.0**LOG_FLOOR, None))  # (R, T)
+    seq_len = raw.shape[1]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=np.arange(1, seq_len + 1),
+            y=labels,
+            zmin=LOG_FLOOR,
+            zmax=0,
+            colorscale=SEQUENTIAL,
+            colorbar=_log_colorbar(LOG_FLOOR, 0, "relative<br>influence"),
+            customdata=np.stack([raw, relative], axis=-1),  # (R, T, 2)
+            text=np.tile(np.array(tokens, dtype=object), (len(labels), 1)),
+            hovertemplate="%{y}, word %{x} '%{text}'<br>influence on the final answer: %{customdata[0]:.3g}"
+            "<br>relative to this row's strongest word: %{customdata[1]:.3g}<extra></extra>",
+            xgap=1,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        **base_layout(height=150 + 45 * len(labels), presenter=presenter, margin={"l": 60, "r": 20, "t": 20, "b": 90})
+    )
+    fig.update_xaxes(title_text="word (position in the review)", range=[0.5, seq_len + 0.5], **_word_ticks(tokens))
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def state_triangle(tokens: list[str], matrix: np.ndarray, label: str, first: int = 0, presenter: bool = False) -> go.Figure:
+    """M[s, t] = ||dh_s / dstate_t||_F / sqrt(H) as a lower triangle: row s (state after word s), column t.
+
+    Shapes: tokens (W,) and matrix (W, W) for words first+1 .. first+W, NaN above the diagonal (a state
+    never depends on later words). Axes are the numbered words, so hover names both; customdata is M.
+    """
+    size = matrix.shape[0]
+    words = [f"{first + i + 1}. {w}" for i, w in enumerate(tokens)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log10(np.clip(matrix, 10.0**LOG_FLOOR, None))  # (W, W), NaN stays NaN
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=words,
+            y=words,
+            zmin=LOG_FLOOR,
+            zmax=TRIANGLE_TOP,
+            colorscale=SEQUENTIAL,
+            colorbar=_log_colorbar(LOG_FLOOR, TRIANGLE_TOP, "dependence"),
+            customdata=matrix,
+            hovertemplate=f"{label}: h after word %{{y}}<br>still depends on word %{{x}} by %{{customdata:.3g}}<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    fig.update_layout(**base_layout(height=520, presenter=presenter, margin={"l": 120, "r": 20, "t": 20, "b": 120}))
+    every = max(1, int(np.ceil(size / 30)))
+    ticks = {"tickmode": "array", "tickvals": words[::every], "ticktext": words[::every]}
+    fig.update_xaxes(title_text="t: the earlier word", tickangle=-45, **ticks)
+    fig.update_yaxes(title_text="s: hidden state after word s", autorange="reversed", **ticks)
+    return fig
+
+
+def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presenter: bool = False) -> go.Figure:
+    """Grouped bars: for each cell, the share of the first word's influence left after N words (one bar per N).
+
+    ``left`` maps a cell label to {N: fraction}, fraction = ||dz_N/du_1|| / ||dz_1/du_1||.
+    """
+    labels = list(left)
+    lengths = sorted({n for v in left.values() for n in v})
+    fig = go.Figure()
+    for k, n in enumerate(lengths):
+        values = [left[c].get(n, np.nan) * 100 for c in labels]
+        fig.add_bar(
+            x=labels,
+            y=values,
+            name=f"{n}-word review",
+            marker={"color": BAR_COLORS[k % 2], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
+            text=[f"{v:.0f}%" for v in values],
+            textposition="outside",
+            customdata=[first_word] * len(labels),
+            hovertemplate=f"%{{x}}, {n}-word review: %{{y:.1f}}% of the influence of '%{{customdata}}' left<extra></extra>",
+        )
+    top = max(125.0, 1.15 * np.nanmax([v * 100 for d in left.values() for v in d.values()] or [0]))
+    fig.add_hline(
+        y=100, line={"dash": "dot", "color": "#555"}, annotation_text="as strong as alone", annotation_position="top left"
+    )
+    fig.update_layout(
+        **base_layout(height=360, presenter=presenter),
+        barmode="group",
+        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
+    )
+    fig.update_yaxes(title_text="% of its influence left", range=[0, top])
+    return fig
+
+
+def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.Figure:
+    """Mean influence by distance from the end (0 = last word), relative to the last word; one line per cell, log y.
+
+    Shapes: every curve (N,) of raw mean influence, index d = distance from the end.
+    """
+    fig = go.Figure()
+    logs = []
+    for label, curve in curves.items():
+        curve = np.asarray(curve, dtype=float)
+        relative = curve / curve[0]  # (N,) the last word = 1
+        logs.extend(np.log10(relative[relative > 0]))
+        style = CELL_STYLE.get(label, {"color": "#333", "symbol": "circle", "dash": "solid"})
+        fig.add_scatter(
+            x=np.arange(len(curve)),
+            y=relative,
+            name=label,
+            mode="lines+markers",
+            line={"color": style["color"], "dash": style["dash"], "width": 3},
+            marker={"symbol": style["symbol"], "size": 7},
+            customdata=curve,
+            hovertemplate=f"{label}, %{{x}} words before the end: %{{y:.3g}} × the last word's"
+            "<br>(mean influence %{customdata:.3g})<extra></extra>",
+        )
+    low = min(-2, int(np.floor(min(logs, default=0))))
+    high = max(1, int(np.ceil(max(logs, default=0))))
+    fig.update_layout(
+        **base_layout(height=380, presenter=presenter), legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"}
+    )
+    fig.update_xaxes(title_text="distance from the end (0 = the last word)")
+    fig.update_yaxes(title_text="influence relative to the last word", type="log", range=[low, high], dtick=1)
+    return fig
