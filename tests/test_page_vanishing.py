@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
@@ -13,6 +12,7 @@ from rnn_core import load_model, load_vocab, tokenize
 from rnn_core.checkpoint import MODELS_DIR, save_model
 from rnn_core.gradients import CELL_MODELS, MATRIX_WINDOW, decay_curves, first_word_experiment, review_gradients, review_influence
 from tests.conftest import ROOT, make_model
+from tests.figdata import array
 
 LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 CHARTS = ("vanishing_heatmap", "vanishing_triangle", "vanishing_experiment", "vanishing_decay")
@@ -55,19 +55,10 @@ def chart(at: AppTest, key: str) -> dict:
     return json.loads(at.get_by_key(key).proto.spec)
 
 
-def arr(value) -> np.ndarray:
-    """A figure array from its JSON: Plotly sends numeric arrays as base64 typed arrays, others as (nested) lists."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(n) for n in str(value.get("shape", len(flat))).split(",")]
-        return flat.reshape(shape).astype(float)
-    return np.array(value, dtype=object)
-
-
 def as_float(values) -> np.ndarray:
     """A 2-D figure array, with JSON's nulls (NaN) back as NaN."""
     if isinstance(values, dict):
-        return arr(values)
+        return array(values)
     return np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
 
 
@@ -77,7 +68,7 @@ def check_charts(at: AppTest, names: dict[str, str], text: str, chosen: str = "r
     seq_len = len(tokenize(text))
     (heat,) = chart(at, "vanishing_heatmap")["data"]
     assert heat["y"] == [LABELS[c] for c in names]
-    raw = arr(heat["customdata"])[..., 0]  # (R, T)
+    raw = array(heat["customdata"])[..., 0]  # (R, T)
     assert raw.shape == (len(names), seq_len)
     for row, model in zip(raw, models.values()):
         np.testing.assert_allclose(row, review_influence(model, text), rtol=1e-6)
@@ -90,12 +81,12 @@ def check_charts(at: AppTest, names: dict[str, str], text: str, chosen: str = "r
     first_id = models[chosen].vocab.encode(tokenize(text)[:1])[0]
     for k, model in enumerate(models.values()):
         left = first_word_experiment(model, first_id).left
-        assert [arr(b["y"])[k] for b in bars] == pytest.approx([left[3] * 100, left[6] * 100], rel=1e-6)
+        assert [array(b["y"])[k] for b in bars] == pytest.approx([left[3] * 100, left[6] * 100], rel=1e-6)
     lines = chart(at, "vanishing_decay")["data"]
     assert [line["name"] for line in lines] == [LABELS[c] for c in names]
     for line, model in zip(lines, models.values()):
         curve = decay_curves(model).curves[length]
-        np.testing.assert_allclose(arr(line["y"]), curve / curve[0], rtol=1e-6)
+        np.testing.assert_allclose(array(line["y"]), curve / curve[0], rtol=1e-6)
 
 
 def test_default_review(tiny_cells):
