@@ -1,0 +1,1 @@
+"""Benchmarks that drive the running app (not unit tests)."""
