@@ -6,15 +6,38 @@ mode), traces per (model, text).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 import torch
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from rnn_core import MAX_TOKENS, ModelFileError, SentimentRNN, TextError, Trace, list_models, load_model, trace
+from rnn_core.checkpoint import models_dir, resolve_model_path
 from rnn_core.viz_style import CLASS_COLORS, class_label
+
+# Until some script has called st.navigation, Streamlit treats the pages/ folder as old-style pages: a fresh server's
+# first visitors of a shared link such as /word_by_word get that file run on its own, without app.py (no model picker,
+# a menu listing every file in pages/). The first import of this module switches that mode off for the process, and
+# every run that started in it before then is rerun through the router, which opens the same page (same url_path).
+PagesManager.uses_pages_directory = False
+
+
+def _through_the_router() -> None:
+    """Rerun this script run through app.py if Streamlit ran a file of pages/ on its own."""
+    ctx = get_script_run_ctx()
+    pages = ctx.pages_manager.get_pages().values() if ctx is not None else []
+    if any(Path(str(p.get("script_path", ""))).name == Path(__file__).name for p in pages):  # only then is this file a page
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
 
 DEFAULT_REVIEW = "that was phenomenal"
 DEFAULT_MODEL = "rnn-sst2"
-MAX_REVIEW_CHARS = 20_000  # beyond this the text is not even tokenised: a message asks for a shorter review
+# The review box takes at most this many characters (300 words need about 2,000). The review lives in the URL, and
+# the server refuses a request line over about 128 kB: 10,000 characters stay under it even as percent-encoded emoji.
+MAX_REVIEW_CHARS = 10_000
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 HEAD_NAMES = {"sigmoid": "sigmoid", "softmax": "softmax", "sigmoid3": "3 sigmoids"}
 
@@ -25,29 +48,45 @@ def _set_threads() -> None:
     torch.set_num_threads(1)
 
 
-@st.cache_resource(show_spinner="Loading the model...")
 def get_model(name: str) -> SentimentRNN:
-    """A shipped model, loaded once per server process. Raises ModelFileError if its file is bad."""
+    """A model by name (in the models folder) or path, loaded once per server process and shared by every
+    session (read-only, eval mode). Raises ModelFileError if its file is bad."""
+    _through_the_router()
+    return _load_model(str(resolve_model_path(name)))
+
+
+@st.cache_resource(show_spinner="Loading the model...")
+def _load_model(path: str) -> SentimentRNN:
+    # Keyed by the resolved file, so pointing RNN_LENS_MODELS at another folder never returns a model of the old one.
     _set_threads()
-    return load_model(name)
+    return load_model(path)
+
+
+def model_catalogue() -> tuple[dict[str, dict], dict[str, str]]:
+    """Models that load (name -> card) and those that do not (name -> why), in the models folder."""
+    _through_the_router()
+    return _catalogue(str(models_dir()))
 
 
 @st.cache_resource(show_spinner=False)
-def model_catalogue() -> tuple[dict[str, dict], dict[str, str]]:
-    """Models that load (name -> card) and those that do not (name -> why)."""
+def _catalogue(folder: str) -> tuple[dict[str, dict], dict[str, str]]:
     good, broken = {}, {}
-    for name in list_models():
+    for name in list_models(folder):
         try:
-            good[name] = get_model(name).card
+            good[name] = get_model(str(Path(folder, f"{name}.pt"))).card
         except ModelFileError as err:
             broken[name] = str(err)
     return good, broken
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
 def get_trace(model_name: str, text: str) -> Trace:
-    """The trace of a text through a shipped model, cached per (model, text)."""
-    return trace(get_model(model_name), text)
+    """The trace of a text through a model (by name or path), cached per (model file, text)."""
+    return _trace(str(resolve_model_path(model_name)), text)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _trace(path: str, text: str) -> Trace:
+    return trace(get_model(path), text)
 
 
 def model_label(name: str) -> str:
@@ -75,11 +114,13 @@ def presenter() -> bool:
 
 def review_box(label: str = "Review", height: int = 90) -> str:
     """The review shared by every page and kept in the URL (?review=...), so a link opens the same view."""
+    _through_the_router()
     text = st.text_area(
         label,
         value=DEFAULT_REVIEW,
         key="review",
         height=height,
+        max_chars=MAX_REVIEW_CHARS,  # a longer paste (or ?review= value) is cut here, and trace_or_message says so
         bind="query-params",
         persist_state="session",
         help=f"Any English text; up to {MAX_TOKENS} words and punctuation marks. Press Ctrl+Enter to apply.",
@@ -89,8 +130,11 @@ def review_box(label: str = "Review", height: int = 90) -> str:
 
 def trace_or_message(model_name: str, text: str) -> Trace | None:
     """The trace, or None after showing a clear message on the page (never a stack trace)."""
-    if len(text) > MAX_REVIEW_CHARS:
-        st.warning(f"This text has {len(text):,} characters; RNN Lens reads up to {MAX_TOKENS} words. Please shorten it.")
+    if len(text) >= MAX_REVIEW_CHARS:  # the review box holds no more: a longer paste was cut to fit
+        st.warning(
+            f"This text fills the review box ({MAX_REVIEW_CHARS:,} characters, the most it holds); RNN Lens reads up to "
+            f"{MAX_TOKENS} words and punctuation marks. Please shorten it."
+        )
         return None
     try:
         return get_trace(model_name, text)

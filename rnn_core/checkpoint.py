@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from .vocab import Vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
-MODELS_DIR = ASSETS / "models"
+MODELS_DIR = ASSETS / "models"  # the shipped models; RNN_LENS_MODELS points the app at another folder
+MODELS_ENV = "RNN_LENS_MODELS"
 VOCAB_PATH = ASSETS / "vocab.json"
 FORMAT = "rnn-lens/1"
 
@@ -33,12 +35,17 @@ def load_vocab(path: str | Path = VOCAB_PATH) -> Vocab:
     return Vocab.load(path)
 
 
+def models_dir() -> Path:
+    """The folder models are read from: $RNN_LENS_MODELS if set (read at each call), else assets/models."""
+    return Path(os.environ.get(MODELS_ENV) or MODELS_DIR)
+
+
 def resolve_model_path(name_or_path: str | Path) -> Path:
-    """A bare name ("rnn-sst2") means assets/models/<name>.pt; anything else is a path."""
+    """A bare name ("rnn-sst2") means <models folder>/<name>.pt; anything else is a path."""
     text = str(name_or_path)
     if "/" in text or "\\" in text or text.endswith(".pt"):
         return Path(text)
-    return MODELS_DIR / f"{text}.pt"
+    return models_dir() / f"{text}.pt"
 
 
 def save_model(model: SentimentRNN, path: str | Path, vocab: Vocab) -> None:
@@ -93,7 +100,7 @@ def read_card(path: str | Path) -> dict:
     return card if isinstance(card, dict) else {}
 
 
-def list_models(models_dir: str | Path = MODELS_DIR) -> dict[str, dict]:
-    """Every model in a folder that has weights, by name, with its card (possibly empty)."""
-    folder = Path(models_dir)
+def list_models(folder: str | Path | None = None) -> dict[str, dict]:
+    """Every model in a folder (default: models_dir()) that has weights, by name, with its card (possibly empty)."""
+    folder = Path(folder) if folder is not None else models_dir()
     return {p.stem: read_card(p.with_suffix(".json")) for p in sorted(folder.glob("*.pt"))}

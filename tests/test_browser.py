@@ -110,3 +110,66 @@ def test_presenter_mode_and_markup_shown_as_text(page, base_url):
     page.wait_for_timeout(1000)
     shot(page, "word_by_word_presenter_markup")
     assert page.locator("img[src=x]").count() == 0
+
+
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+PAGE_TITLES = ["Word by word", "Inside one step", "Vanishing gradients", "Sigmoid vs softmax"]
+
+
+def settle(pg) -> None:
+    """Wait until Streamlit has finished the run and every chart on the page is drawn."""
+    pg.wait_for_function(
+        """() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
+             && !document.querySelector('[data-stale=true], [data-testid^=stSkeleton], [data-testid=stAppSkeleton]')
+             && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))""",
+        timeout=30_000,
+        polling=100,
+    )
+
+
+@pytest.mark.parametrize("title", PAGE_TITLES)
+def test_markup_typed_on_each_page_is_shown_as_text(page, base_url, title):
+    open_page(page, base_url, title)
+    main = page.get_by_test_id("stMain")
+    if title == "Inside one step" and page.get_by_role("textbox", name="Review").count() == 0:
+        main.get_by_text("Bigger model").click()  # the one-neuron model is not shipped yet
+    if title == "Sigmoid vs softmax":
+        main.get_by_text("The shared review").click()
+    for text in MARKUP:
+        set_review(page, text + " great")
+        settle(page)
+        page.wait_for_timeout(500)  # an onerror handler would fire about now
+        assert page.get_by_role("textbox", name="Review").input_value() == text + " great"
+        assert main.locator("img[src=x], img[src='x']").count() == 0
+        assert page.evaluate("() => [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length") == 0
+        assert main.get_by_test_id("stException").count() == 0
+        assert page.dialogs == [], page.dialogs
+    shot(page, "markup_" + title.lower().replace(" ", "_"))
+
+
+def test_shared_link_as_the_first_visit_of_a_fresh_server(browser):
+    """A class opening /word_by_word?review=... on a just-started server gets the router and its sidebar, and odd
+    query parameters are shrugged off."""
+    port = free_port()
+    proc = start_server(port)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 1400})
+        pg = context.new_page()
+        problems: list[str] = []
+        pg.on("console", lambda m: m.type == "error" and not is_harmless(m.text) and problems.append(m.text))
+        pg.on("pageerror", lambda e: problems.append(str(e)))
+        pg.on("dialog", lambda d: (problems.append(d.message), d.dismiss()))
+        query = "review=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E+not+bad&model=no-such-model&presenter=banana&x=%ZZ%E0%A4"
+        pg.goto(f"http://127.0.0.1:{port}/word_by_word?{query}")
+        pg.get_by_test_id("stMain").get_by_role("heading", name="Word by word").wait_for(timeout=60_000)
+        settle(pg)
+        nav = pg.get_by_test_id("stSidebarNav").inner_text()
+        assert "Vanishing gradients" in nav and "common" not in nav, nav  # the router's menu, not the pages/ folder
+        pg.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").wait_for(timeout=10_000)  # the model picker
+        assert pg.get_by_role("textbox", name="Review").input_value() == "<img src=x onerror=alert(1)> not bad"
+        assert pg.get_by_test_id("stException").count() == 0 and pg.locator("img[src=x]").count() == 0
+        shot(pg, "shared_link_first_visit")
+        context.close()
+        assert not problems, problems
+    finally:
+        stop_server(proc)

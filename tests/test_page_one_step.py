@@ -55,7 +55,7 @@ def open_page(text: str | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/one_step.py").run()
     if text is not None:
-        at.text_area(key="review").input(text).run()
+        at.text_area(key="review").set_value(text).run()  # set_value: input() ignores text beyond the box's max_chars
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Inside one step"], [t.value for t in at.title] + [m.value for m in at.markdown]
     return at

@@ -1,0 +1,104 @@
+"""Bad model files in the models folder: each is refused with a message naming it, nothing in it runs, and the app
+still offers the good models. The folder is a temporary copy (RNN_LENS_MODELS), never assets/models.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from rnn_core.checkpoint import MODELS_DIR, MODELS_ENV, list_models, models_dir, resolve_model_path
+
+from .conftest import ROOT
+
+GOOD = ["gru-sst2", "rnn-sst2"]
+pytestmark = pytest.mark.skipif(
+    not all((MODELS_DIR / f"{name}.pt").is_file() for name in GOOD), reason="needs the shipped rnn-sst2 and gru-sst2"
+)
+
+
+class Payload:
+    """Unpickling this creates a file: the proof that code in a checkpoint ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def bad_files(folder: Path, marker: Path) -> dict[str, str]:
+    """Write the bad checkpoints; returns name -> what the message must say."""
+    good = (MODELS_DIR / "rnn-sst2.pt").read_bytes()
+    (folder / "damaged.pt").write_bytes(good[:1000] + bytes(range(256)) * 40 + good[11_240:])
+    (folder / "truncated.pt").write_bytes(good[: len(good) // 3])
+    (folder / "empty.pt").write_bytes(b"")
+    (folder / "text.pt").write_text("these are not weights\n")
+    torch.save({"weights": torch.zeros(3), "note": "some other program's file"}, folder / "foreign.pt")
+    torch.save(torch.nn.LSTM(4, 4).state_dict(), folder / "foreign-state-dict.pt")
+    (folder / "pickle-payload.pt").write_bytes(pickle.dumps(Payload(marker)))
+    torch.save({"format": "rnn-lens/1", "state_dict": Payload(marker)}, folder / "torch-payload.pt")
+    damaged = "damaged or not a safe PyTorch checkpoint"
+    return {
+        "damaged": damaged,
+        "truncated": damaged,
+        "empty": damaged,
+        "text": damaged,
+        "foreign": "not an RNN Lens checkpoint",
+        "foreign-state-dict": "not an RNN Lens checkpoint",
+        "pickle-payload": damaged,
+        "torch-payload": damaged,
+    }
+
+
+@pytest.fixture
+def models_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for name in GOOD:
+        for suffix in (".pt", ".json"):
+            shutil.copy(MODELS_DIR / f"{name}{suffix}", folder / f"{name}{suffix}")
+    marker = tmp_path / "code-ran"
+    expected = bad_files(folder, marker)
+    monkeypatch.setenv(MODELS_ENV, str(folder))
+    yield folder, expected
+    assert not marker.exists(), "a checkpoint ran code while loading"
+
+
+def test_the_folder_follows_the_environment(models_folder):
+    folder, expected = models_folder
+    assert models_dir() == folder and resolve_model_path("rnn-sst2") == folder / "rnn-sst2.pt"
+    assert set(list_models()) == set(GOOD) | set(expected)
+
+
+def test_bad_files_are_refused_by_name_and_the_good_ones_offered(models_folder):
+    folder, expected = models_folder
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    offered = at.selectbox(key="model").options
+    assert [o.split(" ")[0] for o in offered] == GOOD
+    warnings = [w.value for w in at.warning]
+    for name, why in expected.items():
+        said = [w for w in warnings if f"Model {name} is not offered" in w]
+        assert said, f"no message for {name}.pt: {warnings}"
+        assert str(folder / f"{name}.pt") in said[0] and why in said[0], said[0]
+    # and the app works with what is left
+    at.selectbox(key="model").set_value("gru-sst2").run()
+    at.switch_page("pages/word_by_word.py").run()
+    at.text_area(key="review").input("a dull , lifeless film").run()
+    assert not at.exception and not at.error
+    assert at.get_by_key("word_by_word_chart")
+
+
+def test_a_folder_of_only_bad_files_says_so(models_folder):
+    folder, _ = models_folder
+    for name in GOOD:
+        (folder / f"{name}.pt").unlink()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert any("No trained model could be loaded" in e.value for e in at.error)
