@@ -2,7 +2,16 @@
 
 import streamlit as st
 
-from pages.common import get_model, get_trace, model_label, presenter, review_box, trace_or_message, unknown_words_note
+from pages.common import (
+    cached_figure,
+    get_model,
+    get_trace,
+    model_label,
+    presenter,
+    review_box,
+    trace_or_message,
+    unknown_words_note,
+)
 from rnn_core import ModelFileError
 from rnn_core.output_heads import (
     DEFAULT_BAND,
@@ -83,7 +92,7 @@ n = panel_numbers("sigmoid")
 if n is not None:
     p, z = float(n.probs[0]), float(n.logits[0])
     band = st.slider("Neutral band (drag either end)", 0.0, 1.0, DEFAULT_BAND, step=0.01, key="heads_band")
-    st.plotly_chart(sigmoid_band_figure(p, band, presenter()), key="heads_sigmoid_chart", **CHART)
+    st.plotly_chart(cached_figure(sigmoid_band_figure, p, band, presenter()), key="heads_sigmoid_chart", **CHART)
     st.latex(sigmoid_latex(z, p))
     st.markdown(
         f"With this band, P(positive) = **{p:.2f}** reads as **{class_label(band_class(p, *band))}**. "
@@ -95,7 +104,7 @@ if n is not None:
 st.header("2 · Three sigmoids: three separate questions")
 n = panel_numbers("sigmoid3")
 if n is not None:
-    st.plotly_chart(three_sigmoids_figure(n, presenter()), key="heads_sigmoid3_chart", **CHART)
+    st.plotly_chart(cached_figure(three_sigmoids_figure, n, presenter()), key="heads_sigmoid3_chart", **CHART)
     st.latex(sigmoid3_latex(n))
     st.caption(
         "Each sum goes through its own sigmoid: is it negative? is it neutral? is it positive? Each answer lies in 0..1, "
@@ -107,7 +116,7 @@ st.session_state.pop("_heads_softmax_sums", None)  # only the sums of a text thi
 n = panel_numbers("softmax")
 if n is not None:
     st.session_state["_heads_softmax_sums"] = [float(v) for v in n.logits]
-    st.plotly_chart(softmax_steps_figure(n, presenter()), key="heads_softmax_chart", **CHART)
+    st.plotly_chart(cached_figure(softmax_steps_figure, n, presenter()), key="heads_softmax_chart", **CHART)
     st.latex(softmax_latex(n))
     st.markdown(
         f"Largest softmax probability: **{class_label(n.top_class)}** ({n.probs.max():.2f}). "
@@ -140,7 +149,7 @@ sums = [
     for col, key, c in zip(sliders, WHATIF_KEYS, ("negative", "neutral", "positive"))
 ]
 w = what_if(*sums)
-st.plotly_chart(softmax_steps_figure(w, presenter(), z_range=WHATIF_RANGE), key="heads_whatif_chart", **CHART)
+st.plotly_chart(cached_figure(softmax_steps_figure, w, presenter(), z_range=WHATIF_RANGE), key="heads_whatif_chart", **CHART)
 st.latex(softmax_latex(w))
 st.markdown(
     f"Softmax always adds to **{w.softmax_total:.2f}**; the three sigmoids add to **{w.sigmoid_total:.2f}**. "

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import (
+    cached_figure,
     get_model,
     presenter,
     review_box,
@@ -51,7 +52,9 @@ deltas = token_deltas(tr.probs, float(tr.start_probs[-1]))
 st.markdown("**The words as the network sees them**: dictionary index, and how much each word moved P(positive).")
 st.html(token_strip_html(tr.tokens, tr.ids, tr.known, deltas.tolist(), big=presenter()))
 
-fig = word_by_word_figure(tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, vocab_size=len(model.vocab), presenter=presenter())
+fig = cached_figure(
+    word_by_word_figure, tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, vocab_size=len(model.vocab), presenter=presenter()
+)  # built once per review for all sessions: most of this page's run
 st.plotly_chart(fig, key="word_by_word_chart", config={"displayModeBar": False}, width="stretch")
 st.caption(
     "Press ▶ Play or drag the slider above the chart. 1: one copy of the same cell per word, h handed to the right; "
