@@ -180,10 +180,11 @@ def word_by_word_figure(
     _style_animated(fig, first_animated, classes, presenter)
     # The heatmaps are named in every frame (with nothing to change) so that a redraw keeps them.
     heatmaps = [i for i, trace in enumerate(fig.data) if trace.type == "heatmap"]
+    stubs = [{"type": "heatmap", "visible": True} for _ in heatmaps]
     fig.frames = [
         go.Frame(
             name=str(t),
-            data=_step_traces(t, tokens, probs, classes, ids, hidden_size) + [{"type": "heatmap", "visible": True} for _ in heatmaps],
+            data=_step_traces(t, tokens, probs, classes, ids, hidden_size) + stubs,
             traces=list(range(first_animated, len(fig.data))) + heatmaps,
             layout={"xaxis": {"range": _window(t, seq_len)}},
         )
