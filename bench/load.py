@@ -8,7 +8,8 @@ link, types its own review, presses Play and walks through the three other pages
 between steps (--think). Each interaction is timed from the click or key press until the page has finished
 updating: Streamlit's script no longer running, nothing stale, every chart drawn, and Word by word showing the
 expected words; for Play, until the animation starts. Errors: interactions over 30 s (--timeout), console
-errors, page errors, exceptions or dialogs shown. Also reported: how long the server's script runs took, its
+errors, page errors, exceptions or dialogs shown; after a timeout the session waits for its page (untimed)
+before going on, as a student would. --stagger spreads the arrivals over some seconds instead. Also reported: how long the server's script runs took, its
 peak memory (VmHWM) and CPU time against the browsers' CPU time (the browsers stand in for thirty machines but
 share this one: they run at nice 10 so the server is not starved by them). Table printed, JSON written to
 bench-results/load.json. Traffic goes only to 127.0.0.1: no other host name resolves in the browser.
@@ -74,7 +75,8 @@ JS_PAGE_DONE = """([title, want]) => {
   return !!(gd && gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0].steps.map(s => s.label).join('|') === want);
 }"""
 JS_ARM_PLAY = """() => { const gd = document.querySelector('[data-testid=stMain] .js-plotly-plot');
-  window.__playStarted = null; gd.once('plotly_animatingframe', () => { window.__playStarted = performance.now(); }); }"""
+  window.__playStarted = null; if (!gd || !gd.once) return false;
+  gd.once('plotly_animatingframe', () => { window.__playStarted = performance.now(); }); return true; }"""
 
 
 def serve(port: int, log: str) -> None:
@@ -166,8 +168,8 @@ class ServerWatch(threading.Thread):
 class Session:
     """One student: a browser context, its interactions and the problems seen."""
 
-    def __init__(self, index: int, browser, base: str, timeout_s: float, think: tuple[float, float]) -> None:
-        self.index, self.browser, self.base, self.timeout_ms = index, browser, base, timeout_s * 1000
+    def __init__(self, index: int, browser, base: str, timeout_s: float, think: tuple[float, float], delay: float = 0) -> None:
+        self.index, self.browser, self.base, self.timeout_ms, self.delay = index, browser, base, timeout_s * 1000, delay
         self.rng, self.think = random.Random(index), think
         self.review = review_for(index)
         self.interactions: list[dict] = []
@@ -197,6 +199,13 @@ class Session:
         except PlaywrightError as err:
             error = "timeout" if "Timeout" in str(err) else f"browser: {str(err).splitlines()[0]}"
         seconds = time.perf_counter() - t0
+        if error and not play:  # like a student, wait for the page before the next step (untimed, bounded)
+            try:
+                await asyncio.wait_for(
+                    page.wait_for_function(JS_PAGE_DONE, arg=[title, want], polling=250), 3 * self.timeout_ms / 1000
+                )
+            except (PlaywrightError, TimeoutError):
+                pass
         try:
             shown = await asyncio.wait_for(page.locator("[data-testid=stException], [data-testid=stDialog]").count(), 10)
         except (PlaywrightError, TimeoutError):
@@ -209,6 +218,7 @@ class Session:
         await asyncio.sleep(self.rng.uniform(*self.think))
 
     async def run(self) -> None:
+        await asyncio.sleep(self.delay)
         context = await self.browser.new_context(viewport={"width": 1280, "height": 1000})
         try:
             page = await context.new_page()
@@ -227,7 +237,8 @@ class Session:
             await self.step(page, "type a review", type_review, wbw, labels(self.review))
 
             async def press_play() -> None:
-                await page.evaluate(JS_ARM_PLAY)
+                if not await page.evaluate(JS_ARM_PLAY):
+                    raise PlaywrightError("no chart to play")
                 await page.locator("g.updatemenu-button", has_text="Play").click()
 
             await self.step(page, "press Play", press_play, wbw, play=True)
@@ -319,9 +330,9 @@ async def drive(n: int, base: str, args, watch: ServerWatch) -> dict:
                 tree_cpu_seconds(os.getpid(), skip=watch.pid),
                 time.perf_counter(),
             )
-            sessions = [Session(i, browser, base, args.timeout, tuple(args.think)) for i in range(n)]
-            # Bounded: a journey is 7 steps of at most `timeout` plus pauses; what has not finished by then timed out.
-            deadline = 2 * 7 * (args.timeout + args.think[1]) + 60
+            sessions = [Session(i, browser, base, args.timeout, tuple(args.think), i * args.stagger / n) for i in range(n)]
+            # Bounded: a journey is 7 steps of at most `timeout` (and as long again to recover) plus pauses.
+            deadline = args.stagger + 7 * (4 * args.timeout + args.think[1]) + 60
             done, pending = await asyncio.wait([asyncio.create_task(s.run()) for s in sessions], timeout=deadline)
             for task in pending:
                 task.cancel()
@@ -392,6 +403,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one interaction counts as timed out")
     parser.add_argument("--think", type=float, nargs=2, default=[2.0, 5.0], metavar=("MIN", "MAX"),
                         help="seconds a student pauses between interactions (uniform)")  # fmt: skip
+    parser.add_argument("--stagger", type=float, default=0.0, help="seconds over which the sessions arrive (0: together)")
     parser.add_argument("--browser-nice", type=int, default=10,
                         help="niceness of the browsers: in class the server has its machine to itself")  # fmt: skip
     parser.add_argument("--out", type=Path, default=OUT)
@@ -407,6 +419,7 @@ def main() -> None:
         "think_s": args.think,
         "timeout_s": args.timeout,
         "browser_nice": args.browser_nice,
+        "stagger_s": args.stagger,
         "runs": [],
     }
     for n in args.sessions:
