@@ -3,15 +3,17 @@
 import streamlit as st
 
 from pages.common import DEFAULT_MODEL, model_catalogue, model_label
+from rnn_core.checkpoint import models_dir
 
 st.set_page_config(page_title="RNN Lens", page_icon="🔎", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Why sequences?", icon="🏠", url_path="home", default=True),
-    st.Page("pages/word_by_word.py", title="Word by word", icon="🔤", url_path="word-by-word"),
+    # url_path = the file name: a shared link to /word_by_word then opens without a "Page not found" notice.
+    st.Page("pages/home.py", title="Why sequences?", icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/word_by_word.py", title="Word by word", icon=":material/text_rotation_none:", url_path="word_by_word"),
     st.Page("pages/one_step.py", title="Inside one step", icon=":material/neurology:", url_path="one_step"),
-    st.Page("pages/vanishing.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="vanishing-gradients"),
-    st.Page("pages/softmax.py", title="Sigmoid vs softmax", icon=":material/stacked_bar_chart:", url_path="sigmoid-vs-softmax"),
+    st.Page("pages/vanishing.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="vanishing"),
+    st.Page("pages/softmax.py", title="Sigmoid vs softmax", icon=":material/stacked_bar_chart:", url_path="softmax"),
 ]
 page = st.navigation(PAGES)
 
@@ -42,7 +44,7 @@ with st.sidebar:
 
 if not good:
     st.error(
-        "No trained model could be loaded from assets/models/. Reinstall the app or retrain with `python -m rnn_core.train`."
+        f"No trained model could be loaded from {models_dir()}. Reinstall the app or retrain with `python -m rnn_core.train`."
     )
     st.stop()
 

@@ -123,7 +123,12 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
         )
     top = max(125.0, 1.15 * np.nanmax([v * 100 for d in left.values() for v in d.values()] or [0]))
     fig.add_hline(
-        y=100, line={"dash": "dot", "color": "#555"}, annotation_text="as strong as alone", annotation_position="top left"
+        y=100,
+        line={"dash": "dot", "color": "#555"},
+        layer="above",
+        annotation_text="100% = as strong as alone",
+        annotation_position="top left",
+        annotation_bgcolor="rgba(255,255,255,0.9)",
     )
     fig.update_layout(
         **base_layout(height=360, presenter=presenter),

@@ -43,21 +43,40 @@ def step_equations(s: UnitSteps, t: int) -> dict[str, str]:
     if s.single:
         return {
             "pass": passed,
-            "sum": rf"\text{{sum}} = w_{{{i}}} \cdot 1 + w_{{hh}} \cdot h_{{t-1}} + b_h = {_p(s.w_x[t])} \cdot 1 + {_p(s.w_hh)}"
-            rf" \cdot {_p(s.h_prev[t])} + {_p(s.b_h)} = {pre:.{DIGITS}f}",
+            "sum": _lines(
+                rf"\text{{sum}} = w_{{{i}}} \cdot 1 + w_{{hh}} \cdot h_{{t-1}} + b_h",
+                rf"{_p(s.w_x[t])} \cdot 1 + {_p(s.w_hh)} \cdot {_p(s.h_prev[t])} + {_p(s.b_h)}",
+                f"{pre:.{DIGITS}f}",
+            ),
             "h": rf"h_t = \tanh(\text{{sum}}) = \tanh({pre:.{DIGITS}f}) = {h:.{DIGITS}f}",
-            "y": rf"y_t = \sigma(w_{{hy}} \cdot h_t + b_y) = \sigma({_p(s.w_hy)} \cdot {_p(h)} + {_p(s.b_y)})"
-            rf" = \sigma({logit:.{DIGITS}f}) = {y:.{DIGITS}f}",
+            "y": _lines(
+                r"y_t = \sigma(w_{hy} \cdot h_t + b_y)",
+                rf"\sigma({_p(s.w_hy)} \cdot {_p(h)} + {_p(s.b_y)})",
+                rf"\sigma({logit:.{DIGITS}f}) = {y:.{DIGITS}f}",
+            ),
         }
     return {
         "pass": passed,
-        "sum": rf"\text{{sum}}_{{{j}}} = W_x[{j},{i}] \cdot 1 + W_{{hh}}[{j},:] \cdot h_{{t-1}} + b_h[{j}]"
-        rf" = {_p(s.w_x[t])} \cdot 1 + {_p(s.recurrent[t])} + {_p(s.b_h)} = {pre:.{DIGITS}f}",
+        "sum": _lines(
+            rf"\text{{sum}}_{{{j}}} = W_x[{j},{i}] \cdot 1 + W_{{hh}}[{j},:] \cdot h_{{t-1}} + b_h[{j}]",
+            rf"{_p(s.w_x[t])} \cdot 1 + {_p(s.recurrent[t])} + {_p(s.b_h)}",
+            f"{pre:.{DIGITS}f}",
+        ),
         "h": rf"h_t[{j}] = \tanh(\text{{sum}}_{{{j}}}) = \tanh({pre:.{DIGITS}f}) = {h:.{DIGITS}f}",
-        "y": rf"y_t = \sigma(W_{{hy}} \cdot h_t + b_y) = \sigma({_p(s.out_sum[t])} + {_p(s.b_y)})"
-        rf" = \sigma({logit:.{DIGITS}f}) = {y:.{DIGITS}f}",
-        "share": rf"W_{{hy}}[{j}] \cdot h_t[{j}] = {_p(s.w_hy)} \cdot {_p(h)} = {float(s.unit_out[t]):.{DIGITS}f}",
+        "y": _lines(
+            r"y_t = \sigma(W_{hy} \cdot h_t + b_y)",
+            rf"\sigma({_p(s.out_sum[t])} + {_p(s.b_y)})",
+            rf"\sigma({logit:.{DIGITS}f}) = {y:.{DIGITS}f}",
+        ),
+        "share": _lines(rf"W_{{hy}}[{j}] \cdot h_t[{j}] = {_p(s.w_hy)} \cdot {_p(h)}", f"{float(s.unit_out[t]):.{DIGITS}f}"),
     }
+
+
+def _lines(first: str, *rest: str) -> str:
+    """One equation over several lines, each further line starting '= ...' under the first '=' (fits a narrow column)."""
+    head, _, tail = first.partition(" = ")
+    rows = [f"{head} &= {tail}"] + [f"&= {r}" for r in rest]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
 
 def _input_slots(index: int, vocab_size: int) -> list[int | None]:
@@ -80,9 +99,9 @@ def _edge(fig: go.Figure, name: str, start: tuple, end: tuple, at: tuple, text: 
     _label(fig, name, at, text, hover, color)
 
 
-def _label(fig: go.Figure, name: str, at: tuple, text: str, hover: str, color: str = "#222") -> None:
+def _label(fig: go.Figure, name: str, at: tuple, text: str, hover: str, color: str = "#222", xanchor: str = "center") -> None:
     fig.add_annotation(name=name, x=at[0], y=at[1], text=text, hovertext=hover, showarrow=False, font={"color": color},
-                       bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
+                       bgcolor="rgba(255,255,255,0.85)", xanchor=xanchor)  # fmt: skip
 
 
 def _node(fig: go.Figure, name: str, xy: tuple, value: float, scale: dict, values: list[float], hover: str) -> None:
@@ -111,7 +130,8 @@ def _inputs(fig: go.Figure, index: int, vocab_size: int, word: str) -> float:
             hovertext=[f"{vocab_size - 4:,}+ inputs, all 0" if k is None else f"input {k}: {int(b)}" for k, b in zip(slots, lit)],
         )
     )  # fmt: skip
-    _label(fig, "word", (X_IN - 0.1, 1.2), f"{vocab_size:,} inputs, one per dictionary word · lit: '{word}' (i = {index})", word)
+    _label(fig, "word", (-1.25, 1.2), f"{vocab_size:,} inputs, one per dictionary word · lit: '{word}' (i = {index})", word,
+           xanchor="left")  # fmt: skip
     return float(ys[slots.index(index)])
 
 

@@ -62,8 +62,6 @@ def open_page(page: str, query: dict | None = None) -> AppTest:
         at.query_params[key] = value
     at.run()
     at.switch_page(page).run()
-    if page.endswith("one_step.py") and not any(t.key == "review" for t in at.text_area):
-        at.toggle(key="one_step_model").set_value(True).run()  # the one-neuron model is not shipped yet: use the bigger one
     if page.endswith("softmax.py"):
         at.radio(key="heads_source").set_value("The shared review").run()
     assert not at.exception, at.exception

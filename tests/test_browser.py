@@ -131,8 +131,6 @@ def settle(pg) -> None:
 def test_markup_typed_on_each_page_is_shown_as_text(page, base_url, title):
     open_page(page, base_url, title)
     main = page.get_by_test_id("stMain")
-    if title == "Inside one step" and page.get_by_role("textbox", name="Review").count() == 0:
-        main.get_by_text("Bigger model").click()  # the one-neuron model is not shipped yet
     if title == "Sigmoid vs softmax":
         main.get_by_text("The shared review").click()
     for text in MARKUP:
