@@ -34,6 +34,8 @@ class TrainConfig:
     epochs: int = 6  # dev accuracy stops improving after about 4-6 passes over the phrases
     batch_size: int = 64  # small batches: more updates per second on 2 cores
     lr: float = 2e-3  # Adam
+    lr_decay: float = 1.0  # learning rate multiplied by this after every epoch
+    ema_decay: float = 0.0  # > 0: also keep a running average of the weights (updated every batch), a candidate at each epoch
     weight_decay: float = 0.0
     input_dropout: float = 0.3  # on W_x x_t: the dictionary columns overfit first
     clip_norm: float = 5.0  # plain RNNs can explode; clipping keeps training stable
@@ -44,8 +46,10 @@ class TrainConfig:
 PRESETS = {
     "rnn-sst2": TrainConfig(cell="rnn", head="sigmoid"),
     # Gated cells: 4x / 3x the weights of the plain RNN, so fewer, larger batches per second.
-    "lstm-sst2": TrainConfig(cell="lstm", head="sigmoid", batch_size=128, lr=3e-3),
-    "gru-sst2": TrainConfig(cell="gru", head="sigmoid", batch_size=128, lr=3e-3),
+    "lstm-sst2": TrainConfig(
+        cell="lstm", head="sigmoid", batch_size=128, lr=3e-3, ema_decay=0.999, epochs=4, max_seconds=300.0
+    ),
+    "gru-sst2": TrainConfig(cell="gru", head="sigmoid", batch_size=128, lr=3e-3, lr_decay=0.7),
     "rnn-sst3": TrainConfig(cell="rnn", head="softmax"),
     "rnn-sst3-sigmoid3": TrainConfig(cell="rnn", head="sigmoid3"),
     "tiny-sst2": TrainConfig(cell="rnn", head="sigmoid", hidden_size=1, lr=1e-2, input_dropout=0.0, epochs=4),
@@ -58,8 +62,17 @@ def loss_fn(logits: torch.Tensor, targets: torch.Tensor, head: str) -> torch.Ten
     return torch.nn.functional.binary_cross_entropy_with_logits(logits, targets)
 
 
-def train_epoch(model: SentimentRNN, data: Examples, opt: torch.optim.Optimizer, cfg: TrainConfig, rng: random.Random) -> float:
+def train_epoch(
+    model: SentimentRNN,
+    data: Examples,
+    opt: torch.optim.Optimizer,
+    cfg: TrainConfig,
+    rng: random.Random,
+    average: list[torch.Tensor] | None = None,
+) -> float:
+    """One pass over the phrases; ``average`` (one tensor per parameter) follows the weights as an exponential average."""
     model.train()
+    params = list(model.parameters())
     total, count = 0.0, 0
     for batch in length_batches(data.ids, cfg.batch_size, rng):
         ids = torch.tensor([data.ids[i] for i in batch])  # (B, T)
@@ -69,6 +82,9 @@ def train_epoch(model: SentimentRNN, data: Examples, opt: torch.optim.Optimizer,
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
         opt.step()
+        if average is not None:
+            with torch.no_grad():
+                torch._foreach_lerp_(average, params, 1.0 - cfg.ema_decay)
         total, count = total + loss.item() * len(batch), count + len(batch)
     model.eval()
     return total / max(count, 1)
@@ -86,17 +102,30 @@ def fit(
     model.input_dropout.p = cfg.input_dropout
     data = training_examples(unique_phrases(train_trees), vocab, cfg.head)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    best = {"dev_accuracy": -1.0, "epoch": 0}
+    schedule = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=cfg.lr_decay)
+    average = [p.detach().clone() for p in model.parameters()] if cfg.ema_decay > 0 else None
+    best = {"dev_accuracy": -1.0, "epoch": 0, "weights": "epoch"}
     best_state = None
     start = time.perf_counter()
     for epoch in range(1, cfg.epochs + 1):
-        loss = train_epoch(model, data, opt, cfg, rng)
-        dev_acc = evaluate_model(model, dev)["accuracy"]
+        loss = train_epoch(model, data, opt, cfg, rng, average)
+        schedule.step()
+        candidates = {"epoch": {k: v.clone() for k, v in model.state_dict().items()}}
+        if average is not None:
+            names = [name for name, _ in model.named_parameters()]
+            candidates["average"] = {**candidates["epoch"], **{n: a.clone() for n, a in zip(names, average)}}
+        scores = {}
+        for kind, state in candidates.items():
+            model.load_state_dict(state)
+            scores[kind] = evaluate_model(model, dev)["accuracy"]
+        model.load_state_dict(candidates["epoch"])
         elapsed = time.perf_counter() - start
-        log(f"epoch {epoch}  loss {loss:.4f}  dev accuracy {dev_acc:.4f}  elapsed {elapsed:.0f}s")
-        if dev_acc > best["dev_accuracy"]:
-            best = {"dev_accuracy": dev_acc, "epoch": epoch}
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        shown = "  ".join(f"{'averaged weights ' if k == 'average' else ''}dev accuracy {v:.4f}" for k, v in scores.items())
+        log(f"epoch {epoch}  loss {loss:.4f}  {shown}  elapsed {elapsed:.0f}s")
+        for kind, dev_acc in scores.items():
+            if dev_acc > best["dev_accuracy"]:
+                best = {"dev_accuracy": dev_acc, "epoch": epoch, "weights": kind}
+                best_state = candidates[kind]
         if elapsed * (epoch + 1) / epoch > cfg.max_seconds:
             log(f"stopping: another epoch would pass the {cfg.max_seconds:.0f}s budget")
             break
@@ -113,7 +142,9 @@ def model_card(name: str, cfg: TrainConfig, model: SentimentRNN, summary: dict, 
         "task": task,
         "data": "Stanford Sentiment Treebank; trained on every labelled phrase of the train split"
         + (" (neutral phrases as target 0.5)" if cfg.head == "sigmoid" else ""),
-        "selection": "epoch with the best sentence-level dev accuracy",
+        "selection": "epoch with the best sentence-level dev accuracy"
+        + (" (the weights at the epoch's end, or their running average if better)" if cfg.ema_decay > 0 else ""),
+        "selected_weights": summary.get("weights", "epoch"),
         "dev_accuracy": round(summary["dev_accuracy"], 4),
         "test_accuracy": round(test["accuracy"], 4),
         "test_n": test["n"],
