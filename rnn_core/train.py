@@ -46,9 +46,7 @@ class TrainConfig:
 PRESETS = {
     "rnn-sst2": TrainConfig(cell="rnn", head="sigmoid"),
     # Gated cells: 4x / 3x the weights of the plain RNN, so fewer, larger batches per second.
-    "lstm-sst2": TrainConfig(
-        cell="lstm", head="sigmoid", batch_size=128, lr=3e-3, ema_decay=0.999, epochs=4, max_seconds=300.0
-    ),
+    "lstm-sst2": TrainConfig(cell="lstm", head="sigmoid", batch_size=128, lr=3e-3, ema_decay=0.999, epochs=4, max_seconds=300.0),
     "gru-sst2": TrainConfig(cell="gru", head="sigmoid", batch_size=128, lr=3e-3, lr_decay=0.7),
     "rnn-sst3": TrainConfig(cell="rnn", head="softmax"),
     "rnn-sst3-sigmoid3": TrainConfig(cell="rnn", head="sigmoid3"),

@@ -53,9 +53,11 @@ def page(browser):
     assert not dialogs, f"a dialog opened (user text executed?): {dialogs}"
 
 
-def shot(pg, name: str) -> None:
+def shot(pg, name: str, full_page: bool = False) -> None:
+    """A screenshot once the run has finished and the charts are drawn (not of placeholders)."""
+    settle(pg)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def open_page(pg, base_url: str, title: str) -> None:
@@ -78,6 +80,19 @@ def test_home_page(page, base_url):
     page.get_by_test_id("stMain").get_by_role("heading", name="RNN Lens").wait_for(timeout=30_000)
     shot(page, "home")
     assert page.get_by_test_id("stException").count() == 0
+    tour = page.get_by_test_id("stMain").get_by_test_id("stPageLink")
+    assert tour.count() == 4
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
+@pytest.mark.parametrize("title", ["Inside one step", "Vanishing gradients", "Sigmoid vs softmax"])
+def test_each_page_default_view(page, base_url, title, presenter):
+    open_page(page, base_url, title)
+    if presenter:
+        page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
+    shot(page, title.lower().replace(" ", "_") + ("_presenter" if presenter else ""), full_page=True)
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_test_id("stMain").locator(".js-plotly-plot").count() >= 2
 
 
 def test_word_by_word_play_to_the_end_and_switch_model(page, base_url):
