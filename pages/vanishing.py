@@ -4,11 +4,19 @@ import streamlit as st
 
 from pages.common import as_plain, presenter, review_box, trace_or_message, unknown_words_note
 from pages.gradient_cache import cell_models, get_decay, get_experiment, get_influence, get_review_gradients, get_step_numbers
+from rnn_core.examples_text import EXAMPLE_REVIEWS
 from rnn_core.gradients import DECAY_LENGTHS
 from rnn_core.viz_gradients import decay_figure, first_word_figure, influence_heatmap, state_triangle
 
 CHART = {"config": {"displayModeBar": False}, "width": "stretch"}
 DEFAULT_LENGTH = 25
+SHORT_REVIEW = 12  # words; below this there is little to forget
+LONG_EXAMPLE = EXAMPLE_REVIEWS["Long review: early words fade"]
+
+
+def use_long_review() -> None:
+    st.session_state["review"] = LONG_EXAMPLE
+
 
 st.title("Vanishing gradients")
 st.caption(
@@ -27,6 +35,13 @@ tr = trace_or_message(next(iter(models.values())), text)
 if tr is None:
     st.stop()
 unknown_words_note(tr)
+if tr.seq_len < SHORT_REVIEW:
+    st.button(
+        f"This review has {tr.seq_len} words, too few to forget much: read a {len(LONG_EXAMPLE.split())}-word review instead",
+        key="vanishing_long",
+        icon=":material/notes:",
+        on_click=use_long_review,
+    )
 
 st.subheader("1 · How much each word moves the final answer")
 rows = {label: get_influence(name, text) for label, name in models.items()}

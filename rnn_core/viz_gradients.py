@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .viz_style import SEQUENTIAL, base_layout
+from .viz_style import SEQUENTIAL, base_layout, readable_axes
 
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
 TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10
@@ -66,7 +66,7 @@ def influence_heatmap(tokens: list[str], rows: dict[str, np.ndarray], presenter:
     )
     fig.update_xaxes(title_text="word (position in the review)", range=[0.5, seq_len + 0.5], **_word_ticks(tokens))
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def state_triangle(tokens: list[str], matrix: np.ndarray, label: str, first: int = 0, presenter: bool = False) -> go.Figure:
@@ -98,7 +98,7 @@ def state_triangle(tokens: list[str], matrix: np.ndarray, label: str, first: int
     ticks = {"tickmode": "array", "tickvals": words[::every], "ticktext": words[::every]}
     fig.update_xaxes(title_text="t: the earlier word", tickangle=-45, **ticks)
     fig.update_yaxes(title_text="s: hidden state after word s", autorange="reversed", **ticks)
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presenter: bool = False) -> go.Figure:
@@ -136,7 +136,7 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
         legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
     )
     fig.update_yaxes(title_text="% of its influence left", range=[0, top])
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.Figure:
@@ -169,4 +169,4 @@ def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.F
     )
     fig.update_xaxes(title_text="distance from the end (0 = the last word)")
     fig.update_yaxes(title_text="influence relative to the last word", type="log", range=[low, high], dtick=1)
-    return fig
+    return readable_axes(fig, presenter)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .output_heads import HeadNumbers
-from .viz_style import CLASS_COLORS, base_layout, class_label
+from .viz_style import CLASS_COLORS, base_layout, class_label, readable_axes
 
 INK = "#333333"  # totals and reference lines: not a class, so not a class colour
 
@@ -71,7 +71,7 @@ def sigmoid_band_figure(p_positive: float, band: tuple[float, float], presenter:
     fig.add_vline(x=0.5, line={"dash": "dot", "color": INK, "width": 1})
     fig.update_xaxes(range=[0, 1], title="P(positive): the model's only number", dtick=0.1)
     fig.update_layout(**base_layout(190, presenter, margin={"l": 90, "r": 30, "t": 40, "b": 50}))
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.Figure:
@@ -100,11 +100,20 @@ def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.F
             col=2,
         )
     fig.add_hline(y=1, line={"dash": "dash", "color": INK}, row=1, col=2)
-    fig.add_annotation(x="sum", y=1, text="a distribution stops at 1", showarrow=False, yshift=10, row=1, col=2)
+    fig.add_annotation(
+        x="sum",
+        y=max(1.0, float(numbers.sigmoid_total)),  # above the bar when it passes the line, so neither hides the other
+        text="a distribution stops at 1",
+        showarrow=False,
+        yshift=14,
+        bgcolor="rgba(255,255,255,0.85)",
+        row=1,
+        col=2,
+    )
     fig.update_yaxes(range=[0, 1.12], title="probability", row=1, col=1)
     fig.update_yaxes(range=[0, 3], dtick=0.5, row=1, col=2)
     fig.update_layout(**base_layout(330, presenter, barmode="stack"))
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def _z_range(z: np.ndarray, z_range: tuple[float, float] | None) -> list[float]:
@@ -137,7 +146,7 @@ def softmax_steps_figure(numbers: HeadNumbers, presenter: bool = False, z_range:
     fig.update_yaxes(range=[0, 1.12], row=1, col=3)
     fig.update_yaxes(range=[0, 1.12], row=1, col=4)
     fig.update_layout(**base_layout(360, presenter, margin={"l": 40, "r": 20, "t": 70, "b": 40}))
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def _f(v: float) -> str:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .one_neuron import UnitSteps
-from .viz_style import ACCENT, CLASS_COLORS, DIVERGING, base_layout
+from .viz_style import ACCENT, CLASS_COLORS, DIVERGING, base_layout, readable_axes
 
 DIGITS = 6  # equations and table: enough for a class to check each sum by hand, and for tests to 1e-6
 LABEL_DIGITS = 4  # weight labels on the diagram (the hover shows DIGITS)
@@ -193,7 +193,7 @@ def network_figure(s: UnitSteps, step: int, vocab_size: int = 10_000, presenter:
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
     fig.update_xaxes(range=[-1.3, 5.6], visible=False, fixedrange=True)
     fig.update_yaxes(range=[-0.3, 1.32], visible=False, fixedrange=True)
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Figure:
@@ -250,4 +250,4 @@ def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Fi
     fig.update_yaxes(title_text="y_t = P(positive)", row=1, col=2)
     fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=1, col=2)
     fig.update_layout(**base_layout(height=340, presenter=presenter), showlegend=False)
-    return fig
+    return readable_axes(fig, presenter)

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .viz_style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, base_layout, class_label
+from .viz_style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, base_layout, class_label, readable_axes
 
 GRID = 100  # the one-hot vector drawn as a 100 x 100 grid: 10,000 cells, one lit
 WINDOW = 12  # words visible at once in the unrolled network
@@ -195,7 +195,7 @@ def word_by_word_figure(
         trace.showlegend = len(classes) > 1 and trace.name in class_names
     _axes(fig, labels, seq_len, hidden_size, step, vocab_size)
     _controls(fig, seq_len, tokens, step, presenter)
-    return fig
+    return readable_axes(fig, presenter)
 
 
 def _style_animated(fig: go.Figure, first: int, classes: tuple, presenter: bool) -> None:

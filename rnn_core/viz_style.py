@@ -10,6 +10,7 @@ CLASS_MARKERS = {"negative": "triangle-down", "neutral": "circle", "positive": "
 DIVERGING = "PuOr"
 SEQUENTIAL = "Viridis"  # for magnitudes on [0, max] (gradients, influence)
 ACCENT = "#CC79A7"  # highlights the current step
+FONT_SIZE = {False: 13, True: 20}  # normal, presenter mode (a projector at the back of a room)
 FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
 
 
@@ -18,9 +19,17 @@ def class_label(name: str) -> str:
     return f"{CLASS_SYMBOLS.get(name, '')} {name}".strip()
 
 
+def readable_axes(fig, presenter: bool = False):
+    """Tick labels, axis titles and subplot titles at the figure's font size (Streamlit's chart theme sets smaller ones)."""
+    size = FONT_SIZE[presenter]
+    fig.update_xaxes(tickfont_size=size - 1, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size - 1, title_font_size=size)
+    return fig
+
+
 def base_layout(height: int = 320, presenter: bool = False, **extra) -> dict:
     """Layout defaults: readable fonts (larger in presenter mode), tight margins, white background."""
-    size = 20 if presenter else 13
+    size = FONT_SIZE[presenter]
     return {
         "height": int(height * (1.25 if presenter else 1)),
         "margin": {"l": 60, "r": 20, "t": 40, "b": 40},

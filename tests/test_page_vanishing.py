@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnn_core import load_model, load_vocab, tokenize
 from rnn_core.checkpoint import MODELS_DIR, save_model
+from rnn_core.examples_text import EXAMPLE_REVIEWS
 from rnn_core.gradients import CELL_MODELS, MATRIX_WINDOW, decay_curves, first_word_experiment, review_gradients, review_influence
 from tests.conftest import ROOT, make_model
 from tests.figdata import array
@@ -98,6 +99,16 @@ def test_default_review(tiny_cells):
     sigma = load_model(tiny_cells["rnn"]).W_hh.detach().numpy()
     assert any(f"σ_max = {np.linalg.svd(sigma)[1][0]:.3g}" in m.value for m in at.markdown)
     assert len(at.caption) >= 5  # the intro and one under each chart
+
+
+def test_short_review_offers_the_long_example(tiny_cells):
+    at = open_page()
+    at.button(key="vanishing_long").click().run()
+    assert not at.exception
+    text = at.text_area(key="review").value
+    assert len(tokenize(text)) >= 40 and text in EXAMPLE_REVIEWS.values()
+    assert not any(b.key == "vanishing_long" for b in at.button)  # long enough now: the offer is gone
+    check_charts(at, tiny_cells, text)
 
 
 def test_long_review(tiny_cells):
