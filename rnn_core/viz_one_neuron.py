@@ -191,7 +191,9 @@ def network_figure(s: UnitSteps, step: int, vocab_size: int = 10_000, presenter:
     _edge(fig, "next", (X_H, Y_H), (X_Y, Y_NEXT), (X_Y + 0.1, Y_NEXT - 0.08), f"h_t passed on as h_(t-1): {nxt}", nxt)
     fig.update_layout(**base_layout(height=430, presenter=presenter), showlegend=False)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    fig.update_xaxes(range=[-1.3, 5.6], visible=False, fixedrange=True)
+    if presenter:  # larger labels than on a laptop, but the diagram's labels must still fit beside each other
+        fig.update_annotations(font_size=16)
+    fig.update_xaxes(range=[-1.3, 6.2 if presenter else 5.6], visible=False, fixedrange=True)
     fig.update_yaxes(range=[-0.3, 1.32], visible=False, fixedrange=True)
     return readable_axes(fig, presenter)
 
