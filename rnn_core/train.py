@@ -82,7 +82,8 @@ def train_epoch(
         opt.step()
         if average is not None:
             with torch.no_grad():
-                torch._foreach_lerp_(average, params, 1.0 - cfg.ema_decay)
+                for mean, param in zip(average, params):
+                    mean.lerp_(param, 1.0 - cfg.ema_decay)
         total, count = total + loss.item() * len(batch), count + len(batch)
     model.eval()
     return total / max(count, 1)
