@@ -53,7 +53,7 @@ def _step_traces(t: int, tokens: list[str], probs: np.ndarray, classes: tuple, i
             "fill": "toself",
             "mode": "lines",
             "line": {"width": 0},
-            "fillcolor": "rgba(255,255,255,0.92)",
+            "fillcolor": "#ffffff",  # the words not read yet: blank, so the heatmap fills in word by word
             "hoverinfo": "skip",
         },
     ]
@@ -218,6 +218,7 @@ def _style_animated(fig: go.Figure, first: int, classes: tuple, presenter: bool)
     fig.data[first + 3 + n].update(
         mode="markers+text",
         marker={"size": 14, "color": "#000", "symbol": "square"},
+        cliponaxis=False,  # the label of a word in the top row stays whole
         textfont={"size": 16 if presenter else 12},
         hovertemplate="x_t = 1 at %{text}; the other 9,999 entries are 0<extra></extra>",
     )
