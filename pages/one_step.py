@@ -113,9 +113,11 @@ st.dataframe(table, key="one_step_table", hide_index=True, column_config=number_
 per_unit = (
     "Every number is the one neuron's."
     if s.single
-    else f"Columns with [{unit}] are unit {unit}'s; W_hy·h_t and y_t use all units."
+    else f"Columns with [{unit}] are unit {unit}'s; W_hy·h_t and y_t use all {H} units."
 )
-st.caption("One row per word. " + per_unit)
+st.caption(
+    "One row per word; i is the word's dictionary index. h_t = tanh(sum), y_t = σ(W_hy·h_t + b_y) = P(positive). " + per_unit
+)
 
 st.subheader(f"What {who} learned")
 up, down = input_weight_extremes(model, unit, k=10)

@@ -92,36 +92,15 @@ class UnitSteps:
 
 
 def column_names(unit: int, hidden_size: int) -> list[str]:
-    """Table headings: per-unit quantities carry the unit's index, the output says it reads all units."""
+    """Table headings, short enough for every column to fit a laptop screen (the page's caption spells them out).
+
+    Per-unit quantities carry the unit's index; the output reads all units.
+    """
     if hidden_size == 1:
-        return [
-            "step",
-            "word",
-            "index i",
-            "w_i",
-            "w_hh·h_(t-1)",
-            "b_h",
-            "sum",
-            "h_t = tanh(sum)",
-            "w_hy·h_t",
-            "b_y",
-            "y_t = σ(w_hy·h_t + b_y)",
-        ]
+        return ["step", "word", "i", "w_i", "w_hh·h_(t-1)", "b_h", "sum", "h_t", "w_hy·h_t", "b_y", "y_t"]
     j = unit
-    return [
-        "step",
-        "word",
-        "index i",
-        f"W_x[{j}, i]",
-        f"W_hh[{j}, :]·h_(t-1)",
-        f"b_h[{j}]",
-        f"sum (unit {j})",
-        f"h_t[{j}] = tanh(sum)",
-        f"W_hy·h_t (all {hidden_size} units)",
-        f"of which unit {j}: W_hy[{j}]·h_t[{j}]",
-        "b_y",
-        "y_t = σ(W_hy·h_t + b_y)",
-    ]
+    return ["step", "word", "i", f"W_x[{j},i]", f"W_hh[{j},:]·h_(t-1)", f"b_h[{j}]", f"sum[{j}]", f"h_t[{j}]", "W_hy·h_t",
+            f"W_hy[{j}]·h_t[{j}]", "b_y", "y_t"]  # fmt: skip
 
 
 def unit_steps(model: SentimentRNN, tr: Trace, unit: int = 0) -> UnitSteps:

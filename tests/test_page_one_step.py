@@ -89,7 +89,7 @@ def check_step(at: AppTest, text: str, step: int, unit: int) -> None:
     assert (f"dictionary index {r['i']}" in word) == (r["i"] != 1) and (f"<unk>, index {r['i']}" in word) == (r["i"] == 1)
     # The table of every step.
     table = at.dataframe[0].value
-    assert list(table["word"]) == tokens and list(table["index i"]) == [x["i"] for x in ref]
+    assert list(table["word"]) == tokens and list(table["i"]) == [x["i"] for x in ref]
     columns = {3: "w_x", 4: "rec", 6: "pre", 7: "h"}
     for col, name in columns.items():
         np.testing.assert_allclose(table.iloc[:, col], [float(x[name][j]) for x in ref], atol=TOL, err_msg=table.columns[col])
@@ -99,7 +99,7 @@ def check_step(at: AppTest, text: str, step: int, unit: int) -> None:
     np.testing.assert_allclose(table.iloc[:, -2], float(model.b_y.detach()[0]), atol=TOL)
     if not single:
         np.testing.assert_allclose(table.iloc[:, 9], [f(x["w_hy"]) * f(x["h"]) for x in ref], atol=TOL)
-        assert f"[{j}, i]" in table.columns[3] and "all" in table.columns[8]
+        assert table.columns[3] == f"W_x[{j},i]" and table.columns[8] == "W_hy·h_t"
     # The words with the largest and smallest input weights of the unit.
     w = model.W_x.detach().double()[j].numpy()
     ranked = [int(i) for i in np.argsort(-w) if i != 0]
