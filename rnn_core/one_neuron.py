@@ -85,8 +85,6 @@ class UnitSteps:
                 self.b_y,
                 self.y[t],
             )
-            if not self.single:
-                values = (*values[:9], self.unit_out[t], *values[9:])
             out.append({n: v if isinstance(v, str | int) else float(v) for n, v in zip(names, values)})
         return out
 
@@ -94,13 +92,14 @@ class UnitSteps:
 def column_names(unit: int, hidden_size: int) -> list[str]:
     """Table headings, short enough for every column to fit a laptop screen (the page's caption spells them out).
 
-    Per-unit quantities carry the unit's index; the output reads all units.
+    Per-unit quantities carry the unit's index; the output reads all units (the unit's own share of it is in
+    the step's equations, not in the table).
     """
     if hidden_size == 1:
         return ["step", "word", "i", "w_i", "w_hh·h_(t-1)", "b_h", "sum", "h_t", "w_hy·h_t", "b_y", "y_t"]
     j = unit
     return ["step", "word", "i", f"W_x[{j},i]", f"W_hh[{j},:]·h_(t-1)", f"b_h[{j}]", f"sum[{j}]", f"h_t[{j}]", "W_hy·h_t",
-            f"W_hy[{j}]·h_t[{j}]", "b_y", "y_t"]  # fmt: skip
+            "b_y", "y_t"]  # fmt: skip
 
 
 def unit_steps(model: SentimentRNN, tr: Trace, unit: int = 0) -> UnitSteps:

@@ -114,7 +114,7 @@ def test_rows_are_labelled_per_unit_or_for_all_units(tiny_vocab, hidden_size):
     assert [r["i"] for r in rows] == [r["i"] for r in ref]
     if hidden_size > 1:
         names = list(rows[0])
-        assert all(f"[{j}" in n for n in names[3:8] + names[9:10])  # per-unit columns name the unit
+        assert all(f"[{j}" in n for n in names[3:8])  # per-unit columns name the unit
         assert names[8] == "W_hy·h_t" and names[-1] == "y_t"
     for row, r in zip(rows, ref):
         values = list(row.values())

@@ -98,7 +98,6 @@ def check_step(at: AppTest, text: str, step: int, unit: int) -> None:
     np.testing.assert_allclose(table.iloc[:, -1], [float(x["y"]) for x in ref], atol=TOL)
     np.testing.assert_allclose(table.iloc[:, -2], float(model.b_y.detach()[0]), atol=TOL)
     if not single:
-        np.testing.assert_allclose(table.iloc[:, 9], [f(x["w_hy"]) * f(x["h"]) for x in ref], atol=TOL)
         assert table.columns[3] == f"W_x[{j},i]" and table.columns[8] == "W_hy·h_t"
     # The words with the largest and smallest input weights of the unit.
     w = model.W_x.detach().double()[j].numpy()
