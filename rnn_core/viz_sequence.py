@@ -156,7 +156,7 @@ def word_by_word_figure(
         col=1,
     )
     # 3. Answer after each word, 4. one-hot grid: static parts.
-    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=2, col=2)
+    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=2, col=2, exclude_empty_subplots=False)  # no trace there yet
     grid_z = np.zeros((GRID, GRID), dtype=np.uint8)  # one byte a cell: 13 kB in the page instead of 107 kB
     fig.add_trace(
         go.Heatmap(

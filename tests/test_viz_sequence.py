@@ -54,3 +54,9 @@ def test_token_strip_escapes_user_text():
     html = token_strip_html(TOKENS, IDS, [True, True, False], [0.1, -0.2, 0.0])
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert "#1234" in html and "&lt;unk&gt;" in html
+
+
+def test_answer_panel_draws_the_dotted_half_line_its_caption_promises():
+    fig, _, _ = make_fig()
+    halves = [s for s in fig.layout.shapes if s.y0 == s.y1 == 0.5 and s.line.dash == "dot"]
+    assert len(halves) == 1 and halves[0].yref == "y3"  # panel 3: the answer after each word
