@@ -22,9 +22,24 @@ CELL_STYLE = {
 BAR_COLORS = ("#999999", "#000000")  # the shorter review light grey, the longer black
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(k: int) -> str:
+    """1, 10, 10², 10⁻⁴: one style for every tick of a log colour scale."""
+    return {0: "1", 1: "10"}.get(k, "10" + str(k).translate(SUPERSCRIPT))
+
+
 def _log_colorbar(low: int, high: int, title: str) -> dict:
-    ticks = list(range(low, high + 1))
-    return {"title": title, "tickvals": ticks, "ticktext": [f"{10.0**k:g}" for k in ticks], "thickness": 12}
+    """Log colour scale labelled every other decade when it spans more than four, title beside the bar."""
+    step = 2 if high - low > 4 else 1
+    ticks = [k for k in range(low, high + 1) if k % step == 0]  # 1 is always labelled
+    return {
+        "title": {"text": title, "side": "right"},
+        "tickvals": ticks,
+        "ticktext": [power_of_ten(k) for k in ticks],
+        "thickness": 12,
+    }
 
 
 def _word_ticks(tokens: list[str], max_labels: int = 40) -> dict:
@@ -52,7 +67,7 @@ def influence_heatmap(tokens: list[str], rows: dict[str, np.ndarray], presenter:
             zmin=LOG_FLOOR,
             zmax=0,
             colorscale=SEQUENTIAL,
-            colorbar=_log_colorbar(LOG_FLOOR, 0, "relative<br>influence"),
+            colorbar=_log_colorbar(LOG_FLOOR, 0, "relative influence"),
             customdata=np.stack([raw, relative], axis=-1),  # (R, T, 2)
             text=np.tile(np.array(tokens, dtype=object), (len(labels), 1)),
             hovertemplate="%{y}, word %{x} '%{text}'<br>influence on the final answer: %{customdata[0]:.3g}"
@@ -122,14 +137,10 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
             hovertemplate=f"%{{x}}, {n}-word review: %{{y:.1f}}% of the influence of '%{{customdata}}' left<extra></extra>",
         )
     top = max(125.0, 1.15 * np.nanmax([v * 100 for d in left.values() for v in d.values()] or [0]))
-    fig.add_hline(
-        y=100,
-        line={"dash": "dot", "color": "#555"},
-        layer="above",
-        annotation_text="100% = as strong as alone",
-        annotation_position="top left",
-        annotation_bgcolor="rgba(255,255,255,0.9)",
-    )
+    hundred = {"dash": "dot", "color": "#555", "width": 2}
+    fig.add_hline(y=100, line=hundred, layer="below")  # behind the bars, so bars above 100% stay whole
+    # Named in the legend rather than on the chart, where a label would cover the bars.
+    fig.add_scatter(x=[None], y=[None], mode="lines", line=hundred, name="100% = as strong as alone", hoverinfo="skip")
     fig.update_layout(
         **base_layout(height=360, presenter=presenter),
         barmode="group",

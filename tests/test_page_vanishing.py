@@ -78,7 +78,7 @@ def check_charts(at: AppTest, names: dict[str, str], text: str, chosen: str = "r
     np.testing.assert_allclose(as_float(tri["customdata"]), expected.state_norms, rtol=1e-6, atol=1e-12)
     assert len(tri["x"]) == min(seq_len, MATRIX_WINDOW) and tri["x"][0].startswith(f"{expected.first_word + 1}. ")
     assert LABELS[chosen] in tri["hovertemplate"]
-    bars = chart(at, "vanishing_experiment")["data"]
+    bars = [d for d in chart(at, "vanishing_experiment")["data"] if d["type"] == "bar"]
     first_id = models[chosen].vocab.encode(tokenize(text)[:1])[0]
     for k, model in enumerate(models.values()):
         left = first_word_experiment(model, first_id).left

@@ -26,7 +26,8 @@ def test_influence_heatmap_rows_normalised_on_a_log_scale():
     assert fig.layout.xaxis.title.text.startswith("word")
     assert list(fig.layout.xaxis.ticktext) == ["1. not", "2. good", "3. at", "4. all"]
     assert list(heat.x) == list(fig.layout.xaxis.tickvals) == [1, 2, 3, 4]  # hover's "word %{x}" counts from 1
-    assert heat.colorbar.ticktext[-1] == "1"
+    assert list(heat.colorbar.ticktext) == ["10⁻⁶", "10⁻⁴", "10⁻²", "1"]  # every other decade: readable when short
+    assert list(heat.colorbar.tickvals) == [-6, -4, -2, 0] and heat.colorbar.title.side == "right"
 
 
 def test_long_reviews_get_thinned_word_labels():
@@ -63,7 +64,9 @@ def test_state_triangle_thins_labels_of_long_reviews():
 def test_first_word_figure_bars_in_percent():
     left = {"RNN": {3: 0.5, 6: 0.1}, "LSTM": {3: 0.9, 6: 1.2}}
     fig = first_word_figure(left, "terrible")
-    assert [b.name for b in fig.data] == ["3-word review", "6-word review"]
+    assert [b.name for b in fig.data] == ["3-word review", "6-word review", "100% = as strong as alone"]
+    assert [s.y0 for s in fig.layout.shapes] == [100] and fig.layout.shapes[0].layer == "below"  # bars stay whole
+    assert not fig.layout.annotations  # nothing drawn over the bars
     np.testing.assert_allclose(fig.data[0].y, [50, 90])
     np.testing.assert_allclose(fig.data[1].y, [10, 120])
     assert list(fig.data[1].x) == ["RNN", "LSTM"]
