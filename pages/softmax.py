@@ -39,8 +39,8 @@ CHART = {"config": {"displayModeBar": False}, "width": "stretch"}
 WHATIF_KEYS = ("whatif_neg", "whatif_neu", "whatif_pos")
 
 
-def set_sums(sums) -> None:
-    for key, value in zip(WHATIF_KEYS, clipped(sums)):
+def set_sums(sums, decimals: int | None = 2) -> None:
+    for key, value in zip(WHATIF_KEYS, clipped(sums, decimals)):
         st.session_state[key] = value
 
 
@@ -134,18 +134,20 @@ if n is not None:
 st.header("What if? Choose three output sums")
 st.caption("Drag the sums and watch both functions. Try one much larger, all equal, then all shifted by the same amount.")
 if "whatif_neg" not in st.session_state:
-    set_sums(st.session_state.get("_heads_softmax_sums", (1.0, 0.0, -1.0)))
+    set_sums(st.session_state.get("_heads_softmax_sums", (1.0, 0.0, -1.0)), decimals=None)
 if not presenter():
     cols = st.columns(4)
     cols[0].button("One much larger", key="whatif_one_larger", on_click=preset, args=("one_larger",))
     cols[1].button("All equal", key="whatif_equal", on_click=preset, args=("equal",))
     cols[2].button("Shift all by +1", key="whatif_shift", on_click=preset, args=("shift",))
     if "_heads_softmax_sums" in st.session_state:
-        cols[3].button("This text's sums", key="whatif_text", on_click=set_sums, args=(st.session_state["_heads_softmax_sums"],))
+        cols[3].button(
+            "This text's sums", key="whatif_text", on_click=set_sums, args=(st.session_state["_heads_softmax_sums"], None)
+        )
 lo, hi = WHATIF_RANGE
 sliders = st.columns(3)
 sums = [
-    col.slider(f"z for {class_label(c)}", lo, hi, step=0.01, key=key)
+    col.slider(f"z for {class_label(c)}", lo, hi, step=0.01, format="%.3f", key=key)  # 3 decimals, as the formulas
     for col, key, c in zip(sliders, WHATIF_KEYS, ("negative", "neutral", "positive"))
 ]
 w = what_if(*sums)

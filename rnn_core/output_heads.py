@@ -104,10 +104,13 @@ def band_class(p_positive: float, low: float, high: float) -> str:
     return "positive" if p_positive > high else "neutral"
 
 
-def clipped(sums: Sequence[float]) -> tuple[float, float, float]:
-    """Three sums rounded to 2 decimals and kept inside WHATIF_RANGE, as the sliders hold them."""
+def clipped(sums: Sequence[float], decimals: int | None = 2) -> tuple[float, float, float]:
+    """Three sums kept inside WHATIF_RANGE, as the sliders hold them; rounded unless decimals is None.
+
+    A model's own sums stay exact, so the what-if repeats the page's numbers to the last digit.
+    """
     lo, hi = WHATIF_RANGE
-    a, b, c = (float(np.clip(round(float(v), 2), lo, hi)) for v in sums)
+    a, b, c = (float(np.clip(v if decimals is None else round(float(v), decimals), lo, hi)) for v in sums)
     return a, b, c
 
 

@@ -82,7 +82,10 @@ def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.F
         cols=2,
         column_widths=[0.68, 0.32],
         horizontal_spacing=0.12,
-        subplot_titles=("Each output through its own sigmoid", f"Their sum = {n.sigmoid_total:.2f}"),
+        subplot_titles=(
+            "Each output through its own sigmoid",
+            f"Their sum = {n.sigmoid_total:.2f}",
+        ),
     )
     fig.add_trace(_bars(n.sigmoid, n.classes, "sigmoid(z)"), row=1, col=1)
     for c, v in zip(n.classes, n.sigmoid):
@@ -99,19 +102,11 @@ def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.F
             row=1,
             col=2,
         )
-    fig.add_hline(y=1, line={"dash": "dash", "color": INK}, row=1, col=2)
-    fig.add_annotation(
-        x="sum",
-        y=max(1.0, float(numbers.sigmoid_total)),  # above the bar when it passes the line, so neither hides the other
-        text="a distribution stops at 1",
-        showarrow=False,
-        yshift=14,
-        bgcolor="rgba(255,255,255,0.85)",
-        row=1,
-        col=2,
-    )
+    # The line where a distribution stops, explained in the caption: a label on the chart would cover the
+    # thin top of the stack, which is the part that passes 1.
+    fig.add_hline(y=1, line={"dash": "dash", "color": INK, "width": 1}, row=1, col=2)
     fig.update_yaxes(range=[0, 1.12], title="probability", row=1, col=1)
-    fig.update_yaxes(range=[0, 3], dtick=0.5, row=1, col=2)
+    fig.update_yaxes(range=[0, max(1.25, 1.15 * float(numbers.sigmoid_total))], dtick=0.25, row=1, col=2)
     fig.update_layout(**base_layout(330, presenter, barmode="stack"))
     return readable_axes(fig, presenter)
 
