@@ -190,3 +190,8 @@ def unknown_words_note(tr: Trace) -> None:
     if unknown:
         shown = ", ".join(f"“{as_plain(w)}”" for w in unknown[:12]) + (" …" if len(unknown) > 12 else "")
         st.caption(f"Not in the 10,000-word dictionary, read as `<unk>`: {shown}")
+    if len(tr.unknown_tokens) == len(tr.tokens):
+        st.info(
+            "No word of this text is in the dictionary, so the network reads the same `<unk>` column at every step: "
+            "the answer shows what it learned for unknown words, not what the text says. Try words in English."
+        )

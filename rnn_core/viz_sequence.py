@@ -132,7 +132,13 @@ def word_by_word_figure(
     )
     fig.add_trace(
         go.Scatter(
-            x=xs, y=np.full(seq_len, 0.9), mode="text", text=tokens, textfont={"size": 18 if presenter else 13}, hoverinfo="skip"
+            x=xs,
+            y=np.where(xs % 2 == 0, 0.9, 1.55),  # every other word one line higher: long neighbours never touch
+            mode="text",
+            text=tokens,
+            textfont={"size": 18 if presenter else 13},
+            hoverinfo="skip",
+            name="words",
         ),
         row=1,
         col=1,
@@ -147,7 +153,15 @@ def word_by_word_figure(
             zmax=1,
             zmid=0,
             colorscale=DIVERGING,
-            colorbar={"title": "h", "len": 0.36, "y": 0.56, "x": 0.435, "xanchor": "left", "thickness": 10},
+            colorbar={
+                "title": "h",
+                "len": 0.36,
+                "y": 0.56,
+                "x": 0.435,
+                "xanchor": "left",
+                "thickness": 10,
+                "tickvals": [-1, 0, 1],
+            },
             customdata=np.tile(np.array(tokens, dtype=object), (hidden_size, 1)),
             hovertemplate="unit %{y} after '%{customdata}': %{z:.3f}<extra></extra>",
             name="hidden",
@@ -230,7 +244,7 @@ def _style_animated(fig: go.Figure, first: int, classes: tuple, presenter: bool)
 def _axes(fig: go.Figure, labels: list[str], seq_len: int, hidden_size: int, step: int, vocab_size: int) -> None:
     ticks = dict(tickmode="array", tickvals=list(range(seq_len)), ticktext=labels)
     fig.update_xaxes(range=_window(step, seq_len), visible=False, row=1, col=1)
-    fig.update_yaxes(range=[-0.7, 1.3], visible=False, row=1, col=1)
+    fig.update_yaxes(range=[-1.2, 1.9], visible=False, row=1, col=1)  # x_t labels below the cells, words above
     fig.update_xaxes(range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=1)
     fig.update_yaxes(title_text="hidden unit", range=[-0.5, hidden_size - 0.5], autorange=False, row=2, col=1)
     fig.update_xaxes(range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=2)
@@ -263,7 +277,7 @@ def _controls(fig: go.Figure, seq_len: int, tokens: list[str], step: int, presen
             {
                 "active": step,
                 "x": 0.2,
-                "len": 0.8,
+                "len": 0.72,  # room at the right for half of the last word's label
                 "y": 1.12,
                 "yanchor": "bottom",
                 "pad": {"t": 0, "b": 0},

@@ -26,12 +26,12 @@ def token_strip_html(tokens: list[str], ids: list[int], known: list[bool], delta
     chips = []
     for word, index, is_known, delta in zip(tokens, ids, known, deltas):
         where = f"#{index}" if is_known else "&lt;unk&gt; (unknown)"
-        arrow = "▲" if delta > 0.005 else "▼" if delta < -0.005 else "·"
+        arrow = "▲ " if delta > 0.005 else "▼ " if delta < -0.005 else ""  # no arrow for a word that left the answer
         chips.append(
             f'<span title="P(positive) changed by {delta:+.3f}" style="display:inline-block;margin:3px;padding:4px 8px;'
             f"border-radius:6px;background:{_tint(delta, scale)};border:1px solid {'#999' if is_known else '#D55E00'};"
             f'text-align:center;line-height:1.2">'
             f'<span style="font-size:{size};font-weight:600">{html.escape(word)}</span><br>'
-            f'<span style="font-size:0.75rem;color:#333">{where} · {arrow} {delta:+.2f}</span></span>'
+            f'<span style="font-size:0.75rem;color:#333">{where} · {arrow}{delta:+.2f}</span></span>'
         )
     return '<div style="line-height:1;margin:4px 0 8px 0">' + "".join(chips) + "</div>"

@@ -116,6 +116,8 @@ def test_odd_input_gets_a_sensible_result_and_the_page_keeps_working(pages, name
         if name in ("emoji only", "only unknown words", "right-to-left scripts"):
             for word in {t for t in tokens if t.isalpha() or not t.isascii()}:
                 assert word in unknown, f"{page}: {word!r} not named as unknown"
+        said_nothing_known = any("No word of this text is in the dictionary" in i.value for i in at.info)
+        assert said_nothing_known == (name in ("emoji only", "only unknown words", "right-to-left scripts")), f"{page}: {name}"
         next_input_works(at, page)
 
 

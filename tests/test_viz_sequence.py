@@ -60,3 +60,11 @@ def test_answer_panel_draws_the_dotted_half_line_its_caption_promises():
     fig, _, _ = make_fig()
     halves = [s for s in fig.layout.shapes if s.y0 == s.y1 == 0.5 and s.line.dash == "dot"]
     assert len(halves) == 1 and halves[0].yref == "y3"  # panel 3: the answer after each word
+
+
+def test_word_labels_over_the_network_alternate_height():
+    fig, _, _ = make_fig()
+    words = next(t for t in fig.data if t.name == "words")
+    assert list(words.text) == TOKENS
+    assert words.y[0] == words.y[2] != words.y[1]  # neighbours on different lines
+    assert max(words.y) < fig.layout.yaxis.range[1]
