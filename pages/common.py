@@ -114,6 +114,32 @@ def model_label(name: str) -> str:
     return f"{name} ({CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}{acc_text})"
 
 
+def picker_label(name: str) -> str:
+    """'rnn-sst2 · RNN, sigmoid · 82%': short enough for the sidebar's picker (model_card_line says the rest)."""
+    card = model_catalogue()[0].get(name, {})
+    acc = card.get("test_accuracy")
+    parts = [name, f"{CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}"] if card else [name]
+    return " · ".join(parts + ([f"{acc * 100:.0f}%"] if isinstance(acc, int | float) else []))
+
+
+def model_card_line(name: str) -> str:
+    """The chosen model in one sentence from its card: cell, output head, test accuracy and how many sentences."""
+    card = model_catalogue()[0].get(name, {})
+    if not card:
+        return ""
+    acc, n = card.get("test_accuracy"), card.get("test_n")
+    score = (
+        f"test accuracy {acc:.1%}" + (f" on {n:,} sentences" if isinstance(n, int) else "")
+        if isinstance(acc, int | float)
+        else ""
+    )
+    return ", ".join(
+        x
+        for x in (f"{CELL_NAMES.get(card.get('cell'), '?')} cell", f"{HEAD_NAMES.get(card.get('head'), '?')} output", score)
+        if x
+    )
+
+
 def selected_model() -> str:
     """The model chosen in the sidebar (the default if the choice is gone)."""
     good = model_catalogue()[0]

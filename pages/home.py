@@ -27,15 +27,19 @@ right.caption(
 st.subheader("The tour")
 st.page_link(
     "pages/word_by_word.py",
-    label="**Word by word**: a review enters the network; watch the hidden state and the answer change after every word.",
-    icon="🔤",
+    label="**Word by word**: a review enters the network; the hidden state and answer after each word.",
+    icon=":material/text_rotation_none:",
 )
-st.page_link("pages/one_step.py", label="**Inside one step**: one neuron, its trained numbers in the equations.", icon="🔬")
+st.page_link(
+    "pages/one_step.py",
+    label="**Inside one step**: one neuron, its trained numbers in the equations.",
+    icon=":material/neurology:",
+)
 st.page_link(
     "pages/vanishing.py", label="**Vanishing gradients**: how far back the answer still looks.", icon=":material/trending_down:"
 )
 st.page_link(
     "pages/softmax.py",
-    label="**Sigmoid vs softmax**: one output, three outputs, or a distribution over three classes.",
+    label="**Sigmoid vs softmax**: one output, three outputs, or one distribution.",
     icon=":material/stacked_bar_chart:",
 )

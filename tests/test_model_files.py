@@ -4,6 +4,7 @@ still offers the good models. The folder is a temporary copy (RNN_LENS_MODELS), 
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -102,3 +103,19 @@ def test_a_folder_of_only_bad_files_says_so(models_folder):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
     assert any("No trained model could be loaded" in e.value for e in at.error)
+
+
+def test_the_picker_shows_cell_head_and_accuracy_from_each_card():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    for option in at.selectbox(key="model").options:
+        name = option.split(" ")[0]
+        card = json.loads((MODELS_DIR / f"{name}.json").read_text())
+        cell, head = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[card["cell"]], card["head"].replace("sigmoid3", "3 sigmoids")
+        assert option == f"{name} · {cell}, {head} · {card['test_accuracy'] * 100:.0f}%"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["model"] = "gru-sst2"  # as a shared link or an earlier choice leaves it
+    at.run()
+    card = json.loads((MODELS_DIR / "gru-sst2.json").read_text())
+    expected = f"GRU cell, sigmoid output, test accuracy {card['test_accuracy']:.1%} on {card['test_n']:,} sentences"
+    assert expected in [c.value for c in at.sidebar.get("caption")]
