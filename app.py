@@ -52,6 +52,7 @@ if not good:
 if st.session_state.get("presenter"):
     st.html(
         "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMarkdown {font-size: 1.3rem;}"
-        " .stMainBlockContainer h1 {font-size: 3rem;} textarea {font-size: 1.4rem !important;}</style>"
+        " .stMainBlockContainer h1 {font-size: 3rem;} textarea {font-size: 1.4rem !important;}"
+        " .stMainBlockContainer .katex {font-size: 1.5rem;} .stMainBlockContainer [data-testid=stText] {font-size: 1.2rem;}</style>"
     )
 page.run()

@@ -37,9 +37,12 @@ def step_equations(s: UnitSteps, t: int) -> dict[str, str]:
     pre, h, y, logit = float(s.preact[t]), float(s.h[t]), float(s.y[t]), float(s.logit[t])
     h_name = "h_t" if s.single else f"h_t[{j}]"
     if t + 1 < s.seq_len:
-        passed = rf"{h_name} = {h:.{DIGITS}f} \;\longrightarrow\; {h_name.replace('_t', '_{t-1}')} \text{{ of word }} {t + 2}"
-    else:
-        passed = rf"\text{{last word: }} y_t = {y:.{DIGITS}f} \text{{ is the answer for the whole review}}"
+        nxt = h_name.replace("_t", "_{t-1}")
+        passed = (
+            rf"\begin{{aligned}}{h_name} &= {h:.{DIGITS}f} \\ &\longrightarrow\; {nxt} \text{{ of word }} {t + 2}\end{{aligned}}"
+        )
+    else:  # two short lines: the column beside the output's equations is narrow
+        passed = rf"\begin{{aligned}}&\text{{last word: }} y_t = {y:.{DIGITS}f} \\ &\text{{is the answer for the whole review}}\end{{aligned}}"
     if s.single:
         return {
             "pass": passed,
@@ -206,10 +209,10 @@ def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Fi
     fig = make_subplots(rows=1, cols=2, subplot_titles=(h_title, y_title), horizontal_spacing=0.1)
     words = [f"{k + 1}. {html.escape(w)}" for k, w in enumerate(s.tokens)]
     curves = (
-        ("tanh", s.preact, s.h, np.tanh, (-1.05, 1.05), 0.0),
-        ("sigmoid", s.logit, s.y, lambda z: 1 / (1 + np.exp(-z)), (-0.03, 1.03), 0.5),
+        ("tanh", s.preact, s.h, np.tanh, (-1.05, 1.05)),
+        ("sigmoid", s.logit, s.y, lambda z: 1 / (1 + np.exp(-z)), (-0.03, 1.03)),
     )
-    for col, (name, zs, vs, fn, yrange, mid) in enumerate(curves, start=1):
+    for col, (name, zs, vs, fn, yrange) in enumerate(curves, start=1):
         reach = max(4.0, float(np.ceil(np.abs(zs).max())) + 0.5)  # widened only if a step falls outside [-4, 4]
         grid = np.linspace(-reach, reach, 201)
         fig.add_trace(
@@ -237,8 +240,9 @@ def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Fi
                 mode="markers+text",
                 name=f"current step ({name})",
                 marker={"color": ACCENT, "size": 16, "line": {"color": "#222", "width": 2}},
-                text=[f"({float(zs[t]):+.4f}, {float(vs[t]):.4f})"],
-                textposition="top left" if vs[t] > mid else "bottom right",  # away from the curve
+                text=[f"({float(zs[t]):+.4f},<br>{float(vs[t]):.4f})"],  # two short lines fit a narrow panel
+                # Towards the middle (where there is room) and off the rising curve: up-left or down-right.
+                textposition="top left" if zs[t] > 0 else "bottom right",
                 hovertemplate=f"word {t + 1}: {name}(%{{x:.{DIGITS}f}}) = %{{y:.{DIGITS}f}}<extra></extra>",
             ),
             row=1,
