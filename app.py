@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import DEFAULT_MODEL, model_card_line, model_catalogue, picker_label, selected_model
+from pages.common import DEFAULT_MODEL, model_card_line, model_catalogue, model_label, selected_model
 from rnn_core.checkpoint import models_dir
 
 st.set_page_config(page_title="RNN Lens", page_icon="🔎", layout="wide")
@@ -26,7 +26,7 @@ with st.sidebar:
             "Model",
             names,
             index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0,
-            format_func=picker_label,
+            format_func=model_label,
             key="model",
             bind="query-params",
             persist_state="session",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .timing import ms, table, times_x
+from rnn_core.model_cards import CELL_NAMES
 
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+from .timing import ms, table, times_x
 
 
 def _broken(name: str, section: dict) -> str | None:

@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from rnn_core import MAX_TOKENS, ModelFileError, SentimentRNN, TextError, Trace, list_models, load_model, trace
 from rnn_core.checkpoint import models_dir, resolve_model_path
+from rnn_core.model_cards import card_line, short_label
 from rnn_core.viz_style import CLASS_COLORS, class_label
 
 # Until some script has called st.navigation, Streamlit treats the pages/ folder as old-style pages: a fresh server's
@@ -38,8 +39,6 @@ DEFAULT_MODEL = "rnn-sst2"
 # The review box takes at most this many characters (300 words need about 2,000). The review lives in the URL, and
 # the server refuses a request line over about 128 kB: 10,000 characters stay under it even as percent-encoded emoji.
 MAX_REVIEW_CHARS = 10_000
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
-HEAD_NAMES = {"sigmoid": "sigmoid", "softmax": "softmax", "sigmoid3": "3 sigmoids"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -105,39 +104,13 @@ def _figure(_builder, name: str, args: tuple, kwargs: dict):
 
 
 def model_label(name: str) -> str:
-    """'rnn-sst2 (RNN, sigmoid, 82% test)' for pickers."""
-    card = model_catalogue()[0].get(name, {})
-    if not card:
-        return name
-    acc = card.get("test_accuracy")
-    acc_text = f", {acc * 100:.0f}% test" if isinstance(acc, int | float) else ""
-    return f"{name} ({CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}{acc_text})"
-
-
-def picker_label(name: str) -> str:
-    """'rnn-sst2 · RNN, sigmoid · 82%': short enough for the sidebar's picker (model_card_line says the rest)."""
-    card = model_catalogue()[0].get(name, {})
-    acc = card.get("test_accuracy")
-    parts = [name, f"{CELL_NAMES.get(card.get('cell'), '?')}, {HEAD_NAMES.get(card.get('head'), '?')}"] if card else [name]
-    return " · ".join(parts + ([f"{acc * 100:.0f}%"] if isinstance(acc, int | float) else []))
+    """'rnn-sst2 · RNN, sigmoid · 82%', from the model's card, for the picker and the pages' captions."""
+    return short_label(name, model_catalogue()[0].get(name, {}))
 
 
 def model_card_line(name: str) -> str:
-    """The chosen model in one sentence from its card: cell, output head, test accuracy and how many sentences."""
-    card = model_catalogue()[0].get(name, {})
-    if not card:
-        return ""
-    acc, n = card.get("test_accuracy"), card.get("test_n")
-    score = (
-        f"test accuracy {acc:.1%}" + (f" on {n:,} sentences" if isinstance(n, int) else "")
-        if isinstance(acc, int | float)
-        else ""
-    )
-    return ", ".join(
-        x
-        for x in (f"{CELL_NAMES.get(card.get('cell'), '?')} cell", f"{HEAD_NAMES.get(card.get('head'), '?')} output", score)
-        if x
-    )
+    """The model's cell, output head and test accuracy in one line, from its card."""
+    return card_line(model_catalogue()[0].get(name, {}))
 
 
 def selected_model() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pages.common import CELL_NAMES, get_model
+from pages.common import get_model
 from rnn_core import ModelFileError
 from rnn_core.gradients import (
     CELL_MODELS,
@@ -23,6 +23,7 @@ from rnn_core.gradients import (
     review_influence,
     step_numbers,
 )
+from rnn_core.model_cards import CELL_NAMES
 
 
 def cell_models() -> tuple[dict[str, str], list[str]]:

@@ -14,6 +14,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from rnn_core.checkpoint import MODELS_DIR, MODELS_ENV, list_models, models_dir, resolve_model_path
+from rnn_core.model_cards import card_line, short_label
 
 from .conftest import ROOT
 
@@ -119,3 +120,11 @@ def test_the_picker_shows_cell_head_and_accuracy_from_each_card():
     card = json.loads((MODELS_DIR / "gru-sst2.json").read_text())
     expected = f"GRU cell, sigmoid output, test accuracy {card['test_accuracy']:.1%} on {card['test_n']:,} sentences"
     assert expected in [c.value for c in at.sidebar.get("caption")]
+
+
+def test_card_words_without_streamlit():
+    card = {"cell": "lstm", "head": "sigmoid3", "test_accuracy": 0.8429, "test_n": 1821}
+    assert short_label("m", card) == "m · LSTM, 3 sigmoids · 84%"
+    assert card_line(card) == "LSTM cell, 3 sigmoids output, test accuracy 84.3% on 1,821 sentences"
+    assert short_label("m", {}) == "m" and card_line({}) == ""
+    assert short_label("m", {"cell": "gru", "head": "softmax"}) == "m · GRU, softmax"  # a card without a score
