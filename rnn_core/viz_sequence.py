@@ -195,13 +195,13 @@ def word_by_word_figure(
     # The heatmaps are named in every frame (with nothing to change) so that a redraw keeps them.
     heatmaps = [i for i, trace in enumerate(fig.data) if trace.type == "heatmap"]
     stubs = [{"type": "heatmap", "visible": True} for _ in heatmaps]
-    fig.frames = [
-        go.Frame(
-            name=str(t),
-            data=_step_traces(t, tokens, probs, classes, ids, hidden_size) + stubs,
-            traces=list(range(first_animated, len(fig.data))) + heatmaps,
-            layout={"xaxis": {"range": _window(t, seq_len)}},
-        )
+    fig.frames = [  # plain dicts: the frames setter validates them once (go.Frame would validate twice)
+        {
+            "name": str(t),
+            "data": _step_traces(t, tokens, probs, classes, ids, hidden_size) + stubs,
+            "traces": list(range(first_animated, len(fig.data))) + heatmaps,
+            "layout": {"xaxis": {"range": _window(t, seq_len)}},
+        }
         for t in range(seq_len)
     ]
     class_names = {class_label(c) for c in classes}
