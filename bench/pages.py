@@ -12,6 +12,7 @@ The baseline is a rerun of the home page (text and a formula, no model): Streaml
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 import time
@@ -32,11 +33,16 @@ PAGES = {
 }
 
 
-def new_first_word(text: str, k: int) -> str:
-    """``text`` with its first word replaced by the k-th plain alphabetic word of the dictionary (k >= 1)."""
+@functools.cache
+def _plain_words() -> tuple[str, ...]:
     from rnn_core.checkpoint import load_vocab
 
-    words = [w for w in load_vocab().itos[2:] if w.isalpha()]
+    return tuple(w for w in load_vocab().itos[2:] if w.isalpha())
+
+
+def new_first_word(text: str, k: int) -> str:
+    """``text`` with its first word replaced by the k-th plain alphabetic word of the dictionary (k >= 1)."""
+    words = _plain_words()
     return " ".join([words[k % len(words)], *text.split()[1:]])
 
 

@@ -185,11 +185,12 @@ def verdict(tr: Trace) -> None:
 
 def unknown_words_note(tr: Trace) -> None:
     """Say which words the model has never seen (they all share the <unk> column)."""
-    unknown = list(dict.fromkeys(tr.unknown_tokens))
+    every_unknown = tr.unknown_tokens
+    unknown = list(dict.fromkeys(every_unknown))
     if unknown:
         shown = ", ".join(f"“{as_plain(w)}”" for w in unknown[:12]) + (" …" if len(unknown) > 12 else "")
         st.caption(f"Not in the 10,000-word dictionary, read as `<unk>`: {shown}")
-    if len(tr.unknown_tokens) == len(tr.tokens):
+    if len(every_unknown) == len(tr.tokens):
         st.info(
             "No word of this text is in the dictionary, so the network reads the same `<unk>` column at every step: "
             "the answer shows what it learned for unknown words, not what the text says. Try words in English."

@@ -82,10 +82,7 @@ def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.F
         cols=2,
         column_widths=[0.68, 0.32],
         horizontal_spacing=0.12,
-        subplot_titles=(
-            "Each output through its own sigmoid",
-            f"Their sum = {n.sigmoid_total:.2f}",
-        ),
+        subplot_titles=("Each output through its own sigmoid", f"Their sum = {n.sigmoid_total:.2f}"),
     )
     fig.add_trace(_bars(n.sigmoid, n.classes, "sigmoid(z)"), row=1, col=1)
     for c, v in zip(n.classes, n.sigmoid):

@@ -20,7 +20,7 @@ def class_label(name: str) -> str:
 
 
 def readable_axes(fig, presenter: bool = False):
-    """Tick labels, axis titles and subplot titles at the figure's font size (Streamlit's chart theme sets smaller ones)."""
+    """Tick labels and axis titles at the figure's font size (Streamlit's chart theme sets smaller ones)."""
     size = FONT_SIZE[presenter]
     fig.update_xaxes(tickfont_size=size - 1, title_font_size=size)
     fig.update_yaxes(tickfont_size=size - 1, title_font_size=size)
