@@ -10,10 +10,10 @@ import torch
 from torch import nn
 
 from rnn_core import load_model, tokenize, trace
-from rnn_core.examples_text import EXAMPLE_REVIEWS
-from rnn_core.gradients import state_matrix, step_jacobians, word_influence
-from rnn_core.models import GATES, SentimentRNN
-from rnn_core.trace import encode_text
+from rnn_core.explain.gradients import state_matrix, step_jacobians, word_influence
+from rnn_core.explain.trace import encode_text
+from rnn_core.lesson import EXAMPLE_REVIEWS
+from rnn_core.model.network import GATES, SentimentRNN
 
 from .timing import compare
 

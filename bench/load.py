@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -35,8 +34,10 @@ from pathlib import Path
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from rnn_core.tokenizer import tokenize
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, stop_server
+from rnn_core.text.tokenizer import tokenize
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, stop_server
+from .timing import load_average, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench-results" / "load.json"
@@ -389,14 +390,6 @@ def run_one(n: int, args) -> dict:
     }
 
 
-def machine() -> dict:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln), "?")
-    mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
-    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    return {"cpu": cpu, "cores": os.cpu_count(), "mem_gb": round(int(mem) / 2**20, 1), "python": platform.python_version(),
-            "uptime": uptime}  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 30], help="numbers of simultaneous sessions")
@@ -415,7 +408,8 @@ def main() -> None:
     if any(not 1 <= n <= MAX_SESSIONS for n in args.sessions):
         parser.error(f"--sessions must lie in 1..{MAX_SESSIONS}")
     report = {
-        "machine_before": machine(),
+        "machine": machine(),
+        "load_before": load_average(),
         "think_s": args.think,
         "timeout_s": args.timeout,
         "browser_nice": args.browser_nice,
@@ -425,7 +419,7 @@ def main() -> None:
     for n in args.sessions:
         print(f"{n} session(s)...", flush=True)
         report["runs"].append(run_one(n, args))
-    report["machine_after"] = machine()
+    report["load_after"] = load_average()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     print(f"\n{'N':>3} {'p50':>6} {'p95':>6} {'max':>6} {'p95 after open':>14} {'errors':>6} {'timeouts':>8} {'peak RSS MB':>11}"
@@ -441,7 +435,7 @@ def main() -> None:
         for e in r["error_samples"] + [f"warm-up: {e['kind']}: {e['error']}" for e in r["warmup_errors"]]:
             print(f"      ! {e}")
     print("(seconds; 'errors' includes the timeouts)")
-    print(f"\nuptime before: {report['machine_before']['uptime']}\nuptime after:  {report['machine_after']['uptime']}")
+    print(f"\nload average before: {report['load_before']}\nload average after:  {report['load_after']}")
     print(f"JSON: {args.out}")
 
 

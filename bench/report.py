@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnn_core.model_cards import CELL_NAMES
+from rnn_core.model.cards import CELL_NAMES
 
 from .timing import ms, table, times_x
 
@@ -97,7 +97,7 @@ def training_table(sec: dict) -> str:
         f"Training throughput, phrases/s ({sec['threads']} threads; {sec['source']})",
         ["cell", "batch", "phrases", "ours", "torch.nn twin", "ours / torch.nn"],
         rows,
-        "One pass of rnn_core.train.train_epoch (Adam, clipping, the shipped model's batch size); the twin is "
+        "One pass of rnn_core.model.train.train_epoch (Adam, clipping, the shipped model's batch size); the twin is "
         "nn.RNN/LSTM/GRU trained the same way. Above 1x: ours is faster.",
     )
     acc = [

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import torch
 
-from . import compute, pages, serve, training
+from . import compute, page_runs, serve, training
 from .report import render
 from .timing import ROOT, load_average, machine
 
-APP_THREADS = 1  # the server computes with one torch thread per request (pages/common.py)
+APP_THREADS = 1  # the server computes with one torch thread per request (ui/models.py)
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def run_gradients(sz: Sizes, repeats: int, args) -> dict:
 
 def run_pages(sz: Sizes, repeats: int, args) -> dict:
     torch.set_num_threads(APP_THREADS)
-    out = pages.page_rows(sz.review_words, repeats)
-    out["figure"] = pages.figure_rows(sz.figure_words, repeats, sz.min_seconds)
+    out = page_runs.page_rows(sz.review_words, repeats)
+    out["figure"] = page_runs.figure_rows(sz.figure_words, repeats, sz.min_seconds)
     return {"threads": APP_THREADS, **out}
 
 

@@ -19,8 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, stop_server
-
+from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop_server
 from .timing import ROOT, stats
 
 BASELINE_APP = """import plotly.graph_objects as go

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import torch
 
-from rnn_core.checkpoint import MODELS_DIR, load_vocab
-from rnn_core.examples import Examples, training_examples
-from rnn_core.models import ModelConfig, SentimentRNN
-from rnn_core.train import TrainConfig, train_epoch
-from rnn_core.treebank import Phrase, read_split, unique_phrases
+from rnn_core.model.checkpoint import MODELS_DIR, load_vocab
+from rnn_core.model.network import ModelConfig, SentimentRNN
+from rnn_core.model.train import TrainConfig, train_epoch
+from rnn_core.text.batches import Examples, training_examples
+from rnn_core.text.treebank import Phrase, read_split, unique_phrases
 
 from .compute import CELL_MODELS, TorchTwin
 from .timing import sample, stats

@@ -3,37 +3,31 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import get_model, presenter, review_box, trace_or_message, unknown_words_note
-from rnn_core import ModelFileError
-from rnn_core.checkpoint import resolve_model_path
-from rnn_core.one_neuron import MODELS, input_weight_extremes, strongest_unit, unit_steps
-from rnn_core.viz_one_neuron import DIGITS, activation_figure, network_figure, step_equations
-
-CHART_CONFIG = {"displayModeBar": False}
+from rnn_core.explain.one_neuron import input_weight_extremes, strongest_unit, unit_steps
+from rnn_core.figures.one_neuron import DIGITS, activation_figure, network_figure, step_equations
+from rnn_core.lesson import ONE_STEP_MODELS
+from ui.figures import CHART, presenter
+from ui.messages import unknown_words_note
+from ui.models import get_model, model_name, model_problem
+from ui.review import review_box, step_slider, trace_or_message
 
 st.title("Inside one step")
 st.caption(
     "The smallest RNN there is: one input per dictionary word, one hidden neuron with tanh, one output neuron with "
     "sigmoid. Every number below is its real trained weight or what it computes, so you can check each step by hand."
 )
-bigger = resolve_model_path(MODELS["bigger"]).stem
+bigger = model_name(ONE_STEP_MODELS["bigger"])
 big = st.toggle(f"Bigger model: {bigger}, the same equations for one of its hidden units", key="one_step_model")
-path = MODELS["bigger" if big else "one"]
-name = resolve_model_path(path).stem
-try:
-    model = get_model(path)
-except ModelFileError as err:
-    if resolve_model_path(path).is_file():
-        st.error(f"The model {name} cannot be used: {err}")
-    else:
-        st.warning(f"The model {name} is not in assets/models yet.")
+path = ONE_STEP_MODELS["bigger" if big else "one"]
+name = model_name(path)
+problem = model_problem(path, cell="rnn", head="sigmoid")
+if problem:
+    (st.warning if problem.missing else st.error)(problem.message)
     if not big:
         st.info(f"The one-neuron network {name} is still being trained. Switch on the bigger model ({bigger}) above meanwhile.")
     st.stop()
+model = get_model(path)
 cfg = model.config
-if cfg.cell != "rnn" or cfg.head != "sigmoid":
-    st.error(f"{name} is a {cfg.cell} with a {cfg.head} head; this page needs a plain RNN with one sigmoid output.")
-    st.stop()
 H, V = cfg.hidden_size, cfg.vocab_size
 acc = model.card.get("test_accuracy")
 if isinstance(acc, int | float):
@@ -67,15 +61,11 @@ unknown_words_note(tr)
 s = unit_steps(model, tr, unit)
 T = s.seq_len
 
-step = 0
-if T > 1:
-    if st.session_state.get("one_step", 1) > T:
-        st.session_state["one_step"] = T
-    step = st.slider("Word shown in the equations (use ← → to step)", 1, T, key="one_step") - 1
+step = step_slider("Word shown in the equations (use ← → to step)", T, key="one_step")
 where = f"dictionary index {s.ids[step]}" if s.known[step] else "not in the dictionary: read as <unk>, index " + str(s.ids[step])
 st.text(f"Word {step + 1} of {T}: {s.tokens[step]}   ({where})")
 
-st.plotly_chart(network_figure(s, step, V, presenter()), key="one_step_network", config=CHART_CONFIG, width="stretch")
+st.plotly_chart(network_figure(s, step, V, presenter()), key="one_step_network", **CHART)
 st.caption(
     "Only the current word's input is 1 (lit), so only its weight reaches the hidden neuron; the other inputs are 0. "
     "The loop carries h from the previous word. From h_t two arrows leave: to the output neuron (the answer now) "
@@ -99,7 +89,7 @@ if not s.single:
 later.markdown("Or pass it on: it becomes h_(t-1) when the next word is read")
 later.latex(eq["pass"])
 
-st.plotly_chart(activation_figure(s, step, presenter()), key="one_step_curves", config=CHART_CONFIG, width="stretch")
+st.plotly_chart(activation_figure(s, step, presenter()), key="one_step_curves", **CHART)
 st.caption(
     "Left: tanh turns the sum into h_t (flat beyond about ±3: a large sum cannot push h past ±1). "
     "Right: sigmoid turns the output sum into P(positive); above the dotted line 0.5 the answer is positive. "

@@ -2,30 +2,8 @@
 
 import streamlit as st
 
-from pages.common import (
-    cached_figure,
-    get_model,
-    get_trace,
-    model_label,
-    presenter,
-    review_box,
-    trace_or_message,
-    unknown_words_note,
-)
-from rnn_core import ModelFileError
-from rnn_core.output_heads import (
-    DEFAULT_BAND,
-    EXPECTED,
-    HEAD_MODELS,
-    WHATIF_RANGE,
-    WORDS,
-    band_class,
-    clipped,
-    from_trace,
-    what_if,
-    whatif_preset,
-)
-from rnn_core.viz_heads import (
+from rnn_core.explain.output_heads import DEFAULT_BAND, WHATIF_RANGE, HeadNumbers, band_class, from_trace, what_if
+from rnn_core.figures.heads import (
     sigmoid3_latex,
     sigmoid_band_figure,
     sigmoid_latex,
@@ -33,40 +11,22 @@ from rnn_core.viz_heads import (
     softmax_steps_figure,
     three_sigmoids_figure,
 )
-from rnn_core.viz_style import class_label
-
-CHART = {"config": {"displayModeBar": False}, "width": "stretch"}
-WHATIF_KEYS = ("whatif_neg", "whatif_neu", "whatif_pos")
-
-
-def set_sums(sums, decimals: int | None = 2) -> None:
-    for key, value in zip(WHATIF_KEYS, clipped(sums, decimals)):
-        st.session_state[key] = value
+from rnn_core.figures.style import class_label
+from rnn_core.lesson import EXPECTED, HEAD_MODELS, WORDS
+from ui.figures import CHART, cached_figure, presenter
+from ui.messages import unknown_words_note
+from ui.models import ModelProblem, model_label, model_problem
+from ui.review import get_trace, review_box, trace_or_message
+from ui.whatif import whatif_sliders
 
 
-def preset(name: str) -> None:
-    set_sums(whatif_preset(name, [st.session_state.get(k, 0.0) for k in WHATIF_KEYS]))
-
-
-def load_problem(head: str) -> str | None:
-    """Why this head's model cannot be used (missing, damaged, wrong head), or None if it can."""
-    name = HEAD_MODELS[head]
-    try:
-        model = get_model(name)
-    except ModelFileError as err:
-        return f"The model for this panel ({name}) is not available, so the panel is skipped: {err}"
-    if model.config.head != head:
-        return f"{name} has a {model.config.head} head, not {head}; this panel is skipped."
-    return None
-
-
-def panel_numbers(head: str):
-    """This head's numbers for the text, or None after saying why the panel cannot be drawn."""
-    if head in problems:
-        st.warning(problems[head], icon="⏳")
+def panel_numbers(head: str, numbers: dict[str, HeadNumbers], problems: dict[str, ModelProblem | None]) -> HeadNumbers | None:
+    """This head's numbers for the text, or None (after saying why, if its model cannot be used)."""
+    if problems[head]:
+        st.warning(f"The model for this panel is not available, so the panel is skipped: {problems[head].message}", icon="⏳")
         return None
     st.caption(f"Model: {model_label(HEAD_MODELS[head])}")
-    return from_trace(get_trace(HEAD_MODELS[head], text)) if text_ok else None
+    return numbers.get(head)
 
 
 st.title("Sigmoid vs softmax")
@@ -81,14 +41,15 @@ if source == "A single word":
 else:
     text = review_box()
 
-problems = {h: why for h in HEAD_MODELS if (why := load_problem(h))}
-usable = [h for h in HEAD_MODELS if h not in problems]
-text_ok = bool(usable) and trace_or_message(HEAD_MODELS[usable[0]], text) is not None
-if text_ok:
-    unknown_words_note(get_trace(HEAD_MODELS[usable[0]], text))
+problems = {h: model_problem(name, head=h) for h, name in HEAD_MODELS.items()}
+usable = [h for h, problem in problems.items() if problem is None]
+first = trace_or_message(HEAD_MODELS[usable[0]], text) if usable else None
+if first is not None:
+    unknown_words_note(first)
+numbers = {h: from_trace(get_trace(HEAD_MODELS[h], text)) for h in usable} if first is not None else {}
 
 st.header("1 · One sigmoid: how positive?")
-n = panel_numbers("sigmoid")
+n = panel_numbers("sigmoid", numbers, problems)
 if n is not None:
     p, z = float(n.probs[0]), float(n.logits[0])
     band = st.slider("Neutral band (drag either end)", 0.0, 1.0, DEFAULT_BAND, step=0.01, key="heads_band")
@@ -102,7 +63,7 @@ if n is not None:
     )
 
 st.header("2 · Three sigmoids: three separate questions")
-n = panel_numbers("sigmoid3")
+n = panel_numbers("sigmoid3", numbers, problems)
 if n is not None:
     st.plotly_chart(cached_figure(three_sigmoids_figure, n, presenter()), key="heads_sigmoid3_chart", **CHART)
     st.latex(sigmoid3_latex(n))
@@ -112,10 +73,8 @@ if n is not None:
     )
 
 st.header("3 · Softmax: one distribution over three classes")
-st.session_state.pop("_heads_softmax_sums", None)  # only the sums of a text this page has just read
-n = panel_numbers("softmax")
+n = panel_numbers("softmax", numbers, problems)
 if n is not None:
-    st.session_state["_heads_softmax_sums"] = [float(v) for v in n.logits]
     st.plotly_chart(cached_figure(softmax_steps_figure, n, presenter()), key="heads_softmax_chart", **CHART)
     st.latex(softmax_latex(n))
     st.markdown(
@@ -133,23 +92,8 @@ if n is not None:
 
 st.header("What if? Choose three output sums")
 st.caption("Drag the sums and watch both functions. Try one much larger, all equal, then all shifted by the same amount.")
-if "whatif_neg" not in st.session_state:
-    set_sums(st.session_state.get("_heads_softmax_sums", (1.0, 0.0, -1.0)), decimals=None)
-if not presenter():
-    cols = st.columns(4)
-    cols[0].button("One much larger", key="whatif_one_larger", on_click=preset, args=("one_larger",))
-    cols[1].button("All equal", key="whatif_equal", on_click=preset, args=("equal",))
-    cols[2].button("Shift all by +1", key="whatif_shift", on_click=preset, args=("shift",))
-    if "_heads_softmax_sums" in st.session_state:
-        cols[3].button(
-            "This text's sums", key="whatif_text", on_click=set_sums, args=(st.session_state["_heads_softmax_sums"], None)
-        )
-lo, hi = WHATIF_RANGE
-sliders = st.columns(3)
-sums = [
-    col.slider(f"z for {class_label(c)}", lo, hi, step=0.01, format="%.3f", key=key)  # 3 decimals, as the formulas
-    for col, key, c in zip(sliders, WHATIF_KEYS, ("negative", "neutral", "positive"))
-]
+text_sums = [float(v) for v in numbers["softmax"].logits] if "softmax" in numbers else None
+sums = whatif_sliders(text_sums, show_buttons=not presenter())
 w = what_if(*sums)
 st.plotly_chart(cached_figure(softmax_steps_figure, w, presenter(), z_range=WHATIF_RANGE), key="heads_whatif_chart", **CHART)
 st.latex(softmax_latex(w))

@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from pages.common import as_plain, presenter, review_box, trace_or_message, unknown_words_note
-from pages.gradient_cache import cell_models, get_decay, get_experiment, get_influence, get_review_gradients, get_step_numbers
-from rnn_core.examples_text import EXAMPLE_REVIEWS
-from rnn_core.gradients import DECAY_LENGTHS
-from rnn_core.viz_gradients import decay_figure, first_word_figure, influence_heatmap, state_triangle
+from rnn_core.explain.gradients import DECAY_LENGTHS
+from rnn_core.figures.gradients import decay_figure, first_word_figure, influence_heatmap, state_triangle
+from rnn_core.lesson import EXAMPLE_REVIEWS, LONG_EXAMPLE
+from ui.figures import CHART, presenter
+from ui.gradients import cell_models, get_decay, get_experiment, get_influence, get_review_gradients, get_step_numbers
+from ui.messages import as_plain, unknown_words_note
+from ui.review import review_box, trace_or_message
 
-CHART = {"config": {"displayModeBar": False}, "width": "stretch"}
 DEFAULT_LENGTH = 25
 SHORT_REVIEW = 12  # words; below this there is little to forget
-LONG_EXAMPLE = EXAMPLE_REVIEWS["Long review: early words fade"]
+LONG_REVIEW = EXAMPLE_REVIEWS[LONG_EXAMPLE]
 
 
 def use_long_review() -> None:
-    st.session_state["review"] = LONG_EXAMPLE
+    st.session_state["review"] = LONG_REVIEW
 
 
 st.title("Vanishing gradients")
@@ -37,7 +38,7 @@ if tr is None:
 unknown_words_note(tr)
 if tr.seq_len < SHORT_REVIEW:
     st.button(
-        f"This review has {tr.seq_len} words, too few to forget much: read a {len(LONG_EXAMPLE.split())}-word review instead",
+        f"This review has {tr.seq_len} words, too few to forget much: read a {len(LONG_REVIEW.split())}-word review instead",
         key="vanishing_long",
         icon=":material/notes:",
         on_click=use_long_review,

@@ -3,20 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
-    cached_figure,
-    get_model,
-    presenter,
-    review_box,
-    selected_model,
-    trace_or_message,
-    unknown_words_note,
-    verdict,
-)
-from rnn_core.examples_text import EXAMPLE_REVIEWS
-from rnn_core.step_detail import step_detail
-from rnn_core.viz_sequence import token_deltas, word_by_word_figure
-from rnn_core.viz_tokens import token_strip_html
+from rnn_core.explain.step_detail import step_detail
+from rnn_core.figures.sequence import token_deltas, word_by_word_figure
+from rnn_core.figures.tokens import token_strip_html
+from rnn_core.lesson import EXAMPLE_REVIEWS
+from ui.figures import CHART, cached_figure, presenter
+from ui.messages import unknown_words_note, verdict
+from ui.models import get_model, selected_model
+from ui.review import review_box, step_slider, trace_or_message
 
 
 def use_example() -> None:
@@ -31,7 +25,6 @@ st.caption(
     "(a one-hot vector), updates the hidden state h, and after every word the network could already give an answer."
 )
 model_name = selected_model()
-model = get_model(model_name)
 if not presenter():
     st.selectbox(
         "Try an example",
@@ -53,9 +46,9 @@ st.markdown("**The words as the network sees them**: dictionary index, and how m
 st.html(token_strip_html(tr.tokens, tr.ids, tr.known, deltas.tolist(), big=presenter()))
 
 fig = cached_figure(
-    word_by_word_figure, tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, vocab_size=len(model.vocab), presenter=presenter()
+    word_by_word_figure, tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, presenter=presenter()
 )  # built once per review for all sessions: most of this page's run
-st.plotly_chart(fig, key="word_by_word_chart", config={"displayModeBar": False}, width="stretch")
+st.plotly_chart(fig, key="word_by_word_chart", **CHART)
 st.caption(
     "Press ▶ Play or drag the slider above the chart. 1: one copy of the same cell per word, h handed to the right; "
     "colour = P(positive) after that word. 2: each column is h after that word, one row per hidden unit, "
@@ -64,27 +57,25 @@ st.caption(
 )
 
 st.subheader("Inside one step")
-step = 0
-if tr.seq_len > 1:
-    if st.session_state.get("step", 1) > tr.seq_len:
-        st.session_state["step"] = tr.seq_len
-    step = st.slider("Word to explain", 1, tr.seq_len, value=1, key="step") - 1
-detail = step_detail(model, tr, step)
+step = step_slider("Word to explain", tr.seq_len, key="step")
+detail = step_detail(get_model(model_name), tr, step)
 
 st.text(f"{detail.token}   (dictionary index {detail.index}{'' if detail.known else ', unknown word: <unk>'})")
-rows = pd.DataFrame(detail.rows).set_index("unit")
+rows = pd.DataFrame(detail.unit_table()).set_index("unit")
 if tr.cell == "rnn":
-    st.markdown(f"The {len(detail.rows)} units with the largest |h_t| at this step: **h_t = tanh(W_x x_t + W_hh h_(t-1) + b_h)**")
+    st.markdown(
+        f"The {len(detail.units)} units with the largest |h_t| at this step: **h_t = tanh(W_x x_t + W_hh h_(t-1) + b_h)**"
+    )
 else:
-    st.markdown(f"The {len(detail.rows)} units with the largest |h_t| at this step, with their {tr.cell.upper()} gate values:")
+    st.markdown(f"The {len(detail.units)} units with the largest |h_t| at this step, with their {tr.cell.upper()} gate values:")
 st.dataframe(rows.style.format("{:+.4f}"), width="stretch")
 st.caption(
-    f"The other {detail.rest['units']} of {detail.rest['hidden_size']} units: mean |h_t| = {detail.rest['mean_abs_h']:.3f}, "
-    f"largest |h_t| = {detail.rest['max_abs_h']:.3f}."
+    f"The other {detail.rest.units} of {detail.rest.hidden_size} units: mean |h_t| = {detail.rest.mean_abs_h:.3f}, "
+    f"largest |h_t| = {detail.rest.max_abs_h:.3f}."
 )
-for out in detail.output:
+for out in detail.outputs:
     fn = "softmax over the three logits" if tr.head == "softmax" else "sigmoid"
     st.markdown(
-        f"y ({out['class']}) = {fn}(W_hy·h_t + b_y) with W_hy·h_t = {out['W_hy h_t']:+.4f}, b_y = {out['b_y']:+.4f}, "
-        f"logit = {out['logit']:+.4f} → **{out['probability']:.4f}**"
+        f"y ({out.class_name}) = {fn}(W_hy·h_t + b_y) with W_hy·h_t = {out.weighted:+.4f}, b_y = {out.bias:+.4f}, "
+        f"logit = {out.logit:+.4f} → **{out.probability:.4f}**"
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from rnn_core.models import ModelConfig, SentimentRNN
-from rnn_core.vocab import Vocab
+from rnn_core.model.network import ModelConfig, SentimentRNN
+from rnn_core.text.vocab import Vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ["good", "bad", "not", "movie", "the", "great", "boring", "it", "'s", "."]

@@ -12,8 +12,9 @@ from html.parser import HTMLParser
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.common import DEFAULT_MODEL, DEFAULT_REVIEW, MAX_REVIEW_CHARS
 from rnn_core import MAX_TOKENS, tokenize
+from rnn_core.lesson import DEFAULT_MODEL, DEFAULT_REVIEW
+from ui.review import MAX_REVIEW_CHARS
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from .browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
+from bench.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 

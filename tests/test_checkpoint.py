@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core import checkpoint
-from rnn_core.checkpoint import ModelFileError, load_model, save_model
-from rnn_core.trace import trace
+from rnn_core.explain.trace import trace
+from rnn_core.model import checkpoint
+from rnn_core.model.checkpoint import ModelFileError, load_model, save_model
 
 from .conftest import make_model
 
@@ -73,7 +73,7 @@ def test_truncated_foreign_and_mismatched_files(tmp_path, tiny_vocab, vocab_file
 
 
 def test_other_dictionary_is_refused(tmp_path, tiny_vocab):
-    from rnn_core.vocab import Vocab
+    from rnn_core.text.vocab import Vocab
 
     save_model(make_model("rnn", "sigmoid", tiny_vocab), tmp_path / "m.pt", tiny_vocab)
     other = Vocab(tuple(reversed(tiny_vocab.itos[2:])) + tiny_vocab.itos[:2])

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from rnn_core import data
+from rnn_core.text import data
 
 FILES = {"train.txt": b"(3 (2 a) (3 good))\n", "dev.txt": b"(1 (2 a) (1 bad))\n", "test.txt": b"(2 ok)\n"}
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core.gradients import (
+from rnn_core.explain.gradients import (
     decay_curves,
     first_word_experiment,
     influence_batch,

@@ -13,8 +13,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from rnn_core.checkpoint import MODELS_DIR, MODELS_ENV, list_models, models_dir, resolve_model_path
-from rnn_core.model_cards import card_line, short_label
+from rnn_core.model.cards import card_line, short_label
+from rnn_core.model.checkpoint import MODELS_DIR, MODELS_ENV, list_models, models_dir, resolve_model_path
 
 from .conftest import ROOT
 

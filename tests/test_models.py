@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core.models import CELLS, HEADS
-from rnn_core.trace import TextError, trace
+from rnn_core.explain.trace import TextError, trace
+from rnn_core.model.network import CELLS, HEADS
 
 from .conftest import make_model
 

@@ -9,10 +9,11 @@ import pytest
 import torch
 
 from rnn_core import load_model, tokenize, trace
-from rnn_core.checkpoint import MODELS_DIR
-from rnn_core.one_neuron import MODELS, column_names, input_weight_extremes, strongest_unit, unit_steps
-from rnn_core.viz_one_neuron import DIGITS, LABEL_DIGITS, activation_figure, network_figure, step_equations
-from rnn_core.viz_style import ACCENT
+from rnn_core.explain.one_neuron import column_names, input_weight_extremes, strongest_unit, unit_steps
+from rnn_core.figures.one_neuron import DIGITS, LABEL_DIGITS, activation_figure, network_figure, step_equations
+from rnn_core.figures.style import ACCENT
+from rnn_core.lesson import ONE_STEP_MODELS as MODELS
+from rnn_core.model.checkpoint import MODELS_DIR
 
 from .conftest import make_model
 

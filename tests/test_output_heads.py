@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnn_core.models import probs_from_logits
-from rnn_core.output_heads import (
-    HEAD_MODELS,
+from rnn_core.explain.output_heads import (
     WHATIF_RANGE,
     band_class,
     compare_heads,
@@ -16,8 +14,7 @@ from rnn_core.output_heads import (
     what_if,
     whatif_preset,
 )
-from rnn_core.tokenizer import tokenize
-from rnn_core.viz_heads import (
+from rnn_core.figures.heads import (
     sigmoid3_latex,
     sigmoid_band_figure,
     sigmoid_latex,
@@ -25,7 +22,10 @@ from rnn_core.viz_heads import (
     softmax_steps_figure,
     three_sigmoids_figure,
 )
-from rnn_core.viz_style import CLASS_COLORS, class_label
+from rnn_core.figures.style import CLASS_COLORS, class_label
+from rnn_core.lesson import HEAD_MODELS
+from rnn_core.model.network import probs_from_logits
+from rnn_core.text.tokenizer import tokenize
 from tests.conftest import make_model
 
 LABELS = [class_label(c) for c in ("negative", "neutral", "positive")]

@@ -11,8 +11,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import ModelFileError, load_model, load_vocab, tokenize
-from rnn_core.checkpoint import MODELS_DIR, save_model
-from rnn_core.one_neuron import MODELS, strongest_unit
+from rnn_core.explain.one_neuron import strongest_unit
+from rnn_core.lesson import ONE_STEP_MODELS as MODELS
+from rnn_core.model.checkpoint import MODELS_DIR, save_model
 
 from .conftest import ROOT, make_model
 from .test_one_neuron import NUMBER, SHOWN, TOL, expected_equations, recompute

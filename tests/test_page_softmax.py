@@ -10,9 +10,9 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import load_model, load_vocab
-from rnn_core.checkpoint import MODELS_DIR, save_model
-from rnn_core.output_heads import EXPECTED, HEAD_MODELS
-from rnn_core.tokenizer import tokenize
+from rnn_core.lesson import EXPECTED, HEAD_MODELS
+from rnn_core.model.checkpoint import MODELS_DIR, save_model
+from rnn_core.text.tokenizer import tokenize
 from tests.conftest import ROOT, make_model
 
 CHARTS = {"sigmoid": "heads_sigmoid_chart", "sigmoid3": "heads_sigmoid3_chart", "softmax": "heads_softmax_chart"}

@@ -9,9 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import load_model, load_vocab, tokenize
-from rnn_core.checkpoint import MODELS_DIR, save_model
-from rnn_core.examples_text import EXAMPLE_REVIEWS
-from rnn_core.gradients import CELL_MODELS, MATRIX_WINDOW, decay_curves, first_word_experiment, review_gradients, review_influence
+from rnn_core.explain.gradients import (
+    MATRIX_WINDOW,
+    decay_curves,
+    first_word_experiment,
+    review_gradients,
+    review_influence,
+)
+from rnn_core.lesson import CELL_MODELS, EXAMPLE_REVIEWS
+from rnn_core.model.checkpoint import MODELS_DIR, save_model
 from tests.conftest import ROOT, make_model
 from tests.figdata import array
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import list_models, load_model, trace
-from rnn_core.examples_text import EXAMPLE_REVIEWS
+from rnn_core.lesson import EXAMPLE_REVIEWS
 from tests.conftest import ROOT
 from tests.figdata import array
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnn_core import MAX_TOKENS, TextError, tokenize, trace
-from rnn_core.models import CELLS, HEADS
-from rnn_core.vocab import Vocab
+from rnn_core.model.network import CELLS, HEADS
+from rnn_core.text.vocab import Vocab
 
 from .conftest import WORDS, make_model
 

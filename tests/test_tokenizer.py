@@ -1,6 +1,6 @@
 import pytest
 
-from rnn_core.tokenizer import tokenize
+from rnn_core.text.tokenizer import tokenize
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from rnn_core.checkpoint import MODELS_DIR, load_model
-from rnn_core.evaluate import evaluate_model
-from rnn_core.train import PRESETS, fit
-from rnn_core.treebank import parse_tree, read_split, sentences
-from rnn_core.vocab import Vocab
+from rnn_core.model.checkpoint import MODELS_DIR, load_model
+from rnn_core.model.evaluate import evaluate_model
+from rnn_core.model.train import PRESETS, fit
+from rnn_core.text.treebank import parse_tree, read_split, sentences
+from rnn_core.text.vocab import Vocab
 
 from .conftest import ROOT
 
@@ -35,7 +35,7 @@ def test_training_smoke_learns_tiny_trees(preset):
 
 
 def test_rnn_core_never_imports_streamlit():
-    code = "import sys, rnn_core, rnn_core.train, rnn_core.evaluate; import rnn_core.data; print('streamlit' in sys.modules)"
+    code = "import sys, rnn_core, rnn_core.model.train, rnn_core.model.evaluate; import rnn_core.text.data; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     for path in (ROOT / "rnn_core").glob("*.py"):

@@ -1,7 +1,7 @@
 import pytest
 
-from rnn_core.treebank import BINARY, THREE_CLASS, Phrase, parse_tree, unique_phrases
-from rnn_core.vocab import PAD, UNK, Vocab
+from rnn_core.text.treebank import BINARY, THREE_CLASS, Phrase, parse_tree, unique_phrases
+from rnn_core.text.vocab import PAD, UNK, Vocab
 
 
 def test_every_node_is_a_labelled_phrase_root_first():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_core.viz_gradients import LOG_FLOOR, decay_figure, first_word_figure, influence_heatmap, state_triangle
+from rnn_core.figures.gradients import LOG_FLOOR, decay_figure, first_word_figure, influence_heatmap, state_triangle
 
 TOKENS = ["not", "good", "at", "all"]
 

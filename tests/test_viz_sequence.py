@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rnn_core.viz_sequence import GRID, token_deltas, word_by_word_figure
-from rnn_core.viz_tokens import token_strip_html
+from rnn_core.figures.sequence import GRID, token_deltas, word_by_word_figure
+from rnn_core.figures.tokens import token_strip_html
 
 TOKENS = ["not", "bad", "<b>x</b>"]
 IDS = [5, 1234, 1]

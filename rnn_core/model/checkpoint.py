@@ -10,10 +10,10 @@ from pathlib import Path
 
 import torch
 
-from .models import ModelConfig, SentimentRNN
-from .vocab import Vocab
+from ..text.vocab import Vocab
+from .network import ModelConfig, SentimentRNN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project folder (this file: rnn_core/model/checkpoint.py)
 ASSETS = ROOT / "assets"
 MODELS_DIR = ASSETS / "models"  # the shipped models; RNN_LENS_MODELS points the app at another folder
 MODELS_ENV = "RNN_LENS_MODELS"

@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import SentimentRNN
+from ..model.network import SentimentRNN
+from ..text.vocab import PAD
 from .trace import Trace
-from .vocab import PAD
-
-# The page's two models: the one-neuron network, and the app's main RNN to compare with.
-# Names resolve in assets/models; tests point these entries at model files they build.
-MODELS = {"one": "tiny-sst2", "bigger": "rnn-sst2"}
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,25 @@ class ModelConfig:
         return asdict(self)
 
 
+DECISION_THRESHOLD = 0.5  # one sigmoid output: positive from here up
+
+
+def class_indices(probs: torch.Tensor) -> torch.Tensor:
+    """The one rule for the class of an answer. (..., C) -> (...).
+
+    One sigmoid output: 1 (positive) if P(positive) >= 0.5, else 0 (negative); several outputs: the largest.
+    """
+    if probs.shape[-1] == 1:
+        return (probs[..., 0] >= DECISION_THRESHOLD).long()
+    return probs.argmax(dim=-1)
+
+
+def class_name(probs, head: str) -> str:
+    """The class an answer (C,) of a ``head`` stands for, by the rule of class_indices."""
+    names = ("negative", "positive") if head == "sigmoid" else HEAD_CLASSES[head]
+    return names[int(class_indices(torch.as_tensor(probs)))]
+
+
 def probs_from_logits(logits: torch.Tensor, head: str) -> torch.Tensor:
     """Softmax over classes for the softmax head, an independent sigmoid per output otherwise."""
     return torch.softmax(logits, dim=-1) if head == "softmax" else torch.sigmoid(logits)

@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .output_heads import HeadNumbers
-from .viz_style import CLASS_COLORS, base_layout, class_label, readable_axes
+from ..explain.output_heads import HeadNumbers
+from .style import CLASS_COLORS, base_layout, class_label, readable_axes
 
 INK = "#333333"  # totals and reference lines: not a class, so not a class colour
 

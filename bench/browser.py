@@ -1,4 +1,4 @@
-"""Start the app on a loopback port and drive it in Debian's Chromium through Playwright."""
+"""Start the app on a loopback port and drive it in Debian's Chromium through Playwright (benchmarks and browser tests)."""
 
 from __future__ import annotations
 

@@ -14,23 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .models import HEAD_CLASSES, SentimentRNN, probs_from_logits
+from ..model.network import HEAD_CLASSES, SentimentRNN, class_name, probs_from_logits
 from .trace import Trace, trace
 
-# The shipped model for each head (same cell, same data; only the output layer differs).
-HEAD_MODELS = {"sigmoid": "rnn-sst2", "sigmoid3": "rnn-sst3-sigmoid3", "softmax": "rnn-sst3"}
-# Single words that span the range from very negative to very positive.
-WORDS = ("terrible", "boring", "fine", "the", "okay", "good", "phenomenal")
-# What a reader would expect of each word on its own, to set beside what the models answer.
-EXPECTED = {
-    "terrible": "negative",
-    "boring": "negative",
-    "fine": "positive",
-    "the": "neutral",
-    "okay": "neutral",
-    "good": "positive",
-    "phenomenal": "positive",
-}
 WHATIF_RANGE = (-6.0, 6.0)  # wide enough for one sum to dominate, small enough that e^z stays readable
 DEFAULT_BAND = (0.4, 0.6)  # a hand-drawn "neutral" band around 0.5 for the one-sigmoid model
 
@@ -62,9 +48,7 @@ class HeadNumbers:
     @property
     def top_class(self) -> str:
         """The class with the largest output (for one sigmoid: positive if P(positive) >= 0.5)."""
-        if len(self.classes) == 1:
-            return "positive" if self.probs[0] >= 0.5 else "negative"
-        return self.classes[int(np.argmax(self.probs))]
+        return class_name(self.probs, self.head)
 
 
 def head_numbers(logits: Sequence[float] | np.ndarray, head: str) -> HeadNumbers:

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .viz_style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, base_layout, class_label, readable_axes
+from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, base_layout, class_label, readable_axes
 
 GRID = 100  # the one-hot vector drawn as a 100 x 100 grid: 10,000 cells, one lit
 WINDOW = 12  # words visible at once in the unrolled network
@@ -29,7 +29,8 @@ def _window(t: int, seq_len: int) -> list[float]:
 
 
 def _step_traces(t: int, tokens: list[str], probs: np.ndarray, classes: tuple, ids: list[int], hidden_size: int) -> list[dict]:
-    """The traces that change from frame to frame (in the order of ANIMATED).
+    """The traces that change from frame to frame: the current cell's box, the cover over the words not read yet,
+    one answer curve per class, the current answer's dot and the lit one-hot cell (frame ``traces`` in this order).
 
     Plain dicts, not go.Scatter: Plotly validates every frame's traces anyway, and building objects first
     doubled the work (the figure builds in half the time; the page reruns on every interaction).
@@ -79,7 +80,6 @@ def word_by_word_figure(
     probs: np.ndarray,
     classes: tuple[str, ...],
     step: int = 0,
-    vocab_size: int = 10_000,
     presenter: bool = False,
 ) -> go.Figure:
     """The four animated views for one trace; the figure opens at ``step``.
@@ -207,7 +207,7 @@ def word_by_word_figure(
     class_names = {class_label(c) for c in classes}
     for trace in fig.data:
         trace.showlegend = len(classes) > 1 and trace.name in class_names
-    _axes(fig, labels, seq_len, hidden_size, step, vocab_size)
+    _axes(fig, labels, seq_len, hidden_size, step)
     _controls(fig, seq_len, tokens, step, presenter)
     return readable_axes(fig, presenter)
 
@@ -241,7 +241,7 @@ def _style_animated(fig: go.Figure, first: int, classes: tuple, presenter: bool)
     fig.data[first].update(hoverinfo="skip")
 
 
-def _axes(fig: go.Figure, labels: list[str], seq_len: int, hidden_size: int, step: int, vocab_size: int) -> None:
+def _axes(fig: go.Figure, labels: list[str], seq_len: int, hidden_size: int, step: int) -> None:
     ticks = dict(tickmode="array", tickvals=list(range(seq_len)), ticktext=labels)
     fig.update_xaxes(range=_window(step, seq_len), visible=False, row=1, col=1)
     fig.update_yaxes(range=[-1.2, 1.9], visible=False, row=1, col=1)  # x_t labels below the cells, words above

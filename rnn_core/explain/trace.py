@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .models import SentimentRNN, probs_from_logits
-from .tokenizer import MAX_TOKENS, tokenize
-from .vocab import Vocab
+from ..model.network import SentimentRNN, class_name, probs_from_logits
+from ..text.tokenizer import MAX_TOKENS, tokenize
+from ..text.vocab import Vocab
 
 GATE_NAMES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output", "cell"), "gru": ("reset", "update", "candidate")}
 
@@ -51,6 +51,11 @@ class Trace:
     @property
     def unknown_tokens(self) -> list[str]:
         return [t for t, k in zip(self.tokens, self.known) if not k]
+
+    @property
+    def final_class(self) -> str:
+        """The review's class after its last word (the one rule: model.network.class_indices)."""
+        return class_name(self.probs[-1], self.head)
 
 
 def encode_text(text: str, vocab: Vocab, max_tokens: int = MAX_TOKENS) -> tuple[list[str], list[int]]:

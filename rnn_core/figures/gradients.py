@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .viz_style import SEQUENTIAL, base_layout, readable_axes
+from .style import SEQUENTIAL, base_layout, readable_axes
 
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
 TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10

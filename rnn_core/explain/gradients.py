@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .models import SentimentRNN
+from ..model.network import SentimentRNN
 from .trace import Trace, encode_text, trace
 
-CELL_MODELS = {"rnn": "rnn-sst2", "lstm": "lstm-sst2", "gru": "gru-sst2"}  # the page compares these shipped models
 DECAY_LENGTHS = (3, 6, 12, 25, 50)  # short to long reviews; SST sentences average about 19 words
 DECAY_SAMPLES = 64  # random sequences per length: enough for smooth averages, a few hundred ms per model
 MATRIX_WINDOW = 100  # words in the state matrix on the page: its cost grows as T^3 (300 words: 27 times 100)

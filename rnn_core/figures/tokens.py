@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from .viz_style import CLASS_COLORS
+from .style import CLASS_COLORS
 
 
 def _tint(delta: float, scale: float) -> str:

@@ -5,7 +5,7 @@ after every page has been opened once (imports done, models loaded, the page-wid
 Vanishing-gradients decay curves filled). Two figures per page and review:
 - "new review": a review no cache has seen, as when a visitor types one. Each run swaps the review's first word
   for another dictionary word (same length, so the same amount of work every repeat): the trace, the gradients
-  and the figures built from them (shared between sessions by pages.common.cached_figure) are all new.
+  and the figures built from them (shared between sessions by ui.figures.cached_figure) are all new.
 - "rerun": the same page run again with nothing changed (all cached), e.g. moving a slider elsewhere.
 The baseline is a rerun of the home page (text and a formula, no model): Streamlit's fixed cost per run.
 """
@@ -23,7 +23,7 @@ from .compute import review_text
 from .timing import ROOT, stats
 
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # app.py imports pages.common
+    sys.path.insert(0, str(ROOT))  # app.py imports ui
 
 PAGES = {
     "word_by_word": "pages/word_by_word.py",
@@ -35,7 +35,7 @@ PAGES = {
 
 @functools.cache
 def _plain_words() -> tuple[str, ...]:
-    from rnn_core.checkpoint import load_vocab
+    from rnn_core.model.checkpoint import load_vocab
 
     return tuple(w for w in load_vocab().itos[2:] if w.isalpha())
 
@@ -110,7 +110,7 @@ def figure_rows(lengths: tuple[int, ...], repeats: int, min_seconds: float) -> l
     of the same review (what the model computes).
     """
     from rnn_core import load_model, trace
-    from rnn_core.viz_sequence import word_by_word_figure
+    from rnn_core.figures.sequence import word_by_word_figure
 
     from .timing import compare
 
@@ -119,7 +119,7 @@ def figure_rows(lengths: tuple[int, ...], repeats: int, min_seconds: float) -> l
     for words in lengths:
         text = review_text(words)
         tr = trace(model, text)
-        build = lambda tr=tr: word_by_word_figure(tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, vocab_size=len(model.vocab))  # noqa: E731
+        build = lambda tr=tr: word_by_word_figure(tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes)  # noqa: E731
         fig = build()
         fns = {"trace": lambda text=text: trace(model, text), "figure": build, "figure_json": fig.to_json}
         rows.append({"words": words, "json_mb": len(fig.to_json()) / 1e6, **compare(fns, "trace", repeats, min_seconds)})

@@ -16,8 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .one_neuron import UnitSteps
-from .viz_style import ACCENT, CLASS_COLORS, DIVERGING, base_layout, readable_axes
+from ..explain.one_neuron import UnitSteps
+from .style import ACCENT, CLASS_COLORS, DIVERGING, base_layout, readable_axes
 
 DIGITS = 6  # equations and table: enough for a class to check each sum by hand, and for tests to 1e-6
 LABEL_DIGITS = 4  # weight labels on the diagram (the hover shows DIGITS)

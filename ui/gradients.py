@@ -1,6 +1,6 @@
 """Cached gradient results for the Vanishing-gradients page, keyed by model name and text (or first word).
 
-Like pages/common.py, this is the Streamlit boundary: rnn_core computes, this module caches.
+The Streamlit boundary: rnn_core computes, this module caches.
 """
 
 from __future__ import annotations
@@ -8,10 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pages.common import get_model
-from rnn_core import ModelFileError
-from rnn_core.gradients import (
-    CELL_MODELS,
+from rnn_core.explain.gradients import (
     MATRIX_WINDOW,
     DecayCurves,
     FirstWordExperiment,
@@ -23,16 +20,17 @@ from rnn_core.gradients import (
     review_influence,
     step_numbers,
 )
-from rnn_core.model_cards import CELL_NAMES
+from rnn_core.lesson import CELL_MODELS
+from rnn_core.model.cards import CELL_NAMES
+
+from .models import get_model, model_problem
 
 
 def cell_models() -> tuple[dict[str, str], list[str]]:
     """The compared models that load, {"RNN": name, ...}, and the names of those that do not."""
     ready, missing = {}, []
     for cell, name in CELL_MODELS.items():
-        try:
-            get_model(name)
-        except ModelFileError:
+        if model_problem(name, cell=cell):
             missing.append(name)
         else:
             ready[CELL_NAMES[cell]] = name

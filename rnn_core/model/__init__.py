@@ -1,0 +1,1 @@
+"""The recurrent models: the network, checkpoints and cards, training and evaluation."""

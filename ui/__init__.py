@@ -1,0 +1,1 @@
+"""Streamlit glue the pages share: caching, the shared review and model, messages."""

@@ -1,0 +1,43 @@
+"""Messages the pages share: the verdict, unknown words, and user text shown safely as text."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn_core import Trace
+from rnn_core.figures.style import CLASS_COLORS, class_label
+
+from .figures import presenter
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def as_plain(text: str) -> str:
+    """User text made safe for st.markdown / st.caption: every markdown character escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+
+
+def verdict(tr: Trace) -> None:
+    """The review's answer after its last word, large, with colour and symbol."""
+    label = tr.final_class
+    k = 0 if tr.head == "sigmoid" else tr.classes.index(label)
+    what = "P(positive)" if tr.head == "sigmoid" else f"P({label})"
+    size = "3rem" if presenter() else "2rem"
+    st.html(
+        f'<div style="font-size:{size};font-weight:700;color:{CLASS_COLORS[label]}">Verdict: {class_label(label)}'
+        f' <span style="font-weight:400;font-size:0.6em;color:#333">{what} = {tr.probs[-1][k]:.3f}</span></div>'
+    )
+
+
+def unknown_words_note(tr: Trace) -> None:
+    """Say which words the model has never seen (they all share the <unk> column)."""
+    every_unknown = tr.unknown_tokens
+    unknown = list(dict.fromkeys(every_unknown))
+    if unknown:
+        shown = ", ".join(f"“{as_plain(w)}”" for w in unknown[:12]) + (" …" if len(unknown) > 12 else "")
+        st.caption(f"Not in the 10,000-word dictionary, read as `<unk>`: {shown}")
+    if len(every_unknown) == len(tr.tokens):
+        st.info(
+            "No word of this text is in the dictionary, so the network reads the same `<unk>` column at every step: "
+            "the answer shows what it learned for unknown words, not what the text says. Try words in English."
+        )

@@ -1,0 +1,107 @@
+"""The shipped models, loaded once per server process, and the model chosen in the sidebar.
+
+Caching lives here: models once per process (read-only, eval mode), shared by every session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from rnn_core import ModelFileError, SentimentRNN, list_models, load_model
+from rnn_core.lesson import DEFAULT_MODEL
+from rnn_core.model.cards import card_line, short_label
+from rnn_core.model.checkpoint import models_dir, resolve_model_path
+
+from .router import through_the_router
+
+
+@st.cache_resource(show_spinner=False)
+def _set_threads() -> None:
+    # Sessions share 2 cores; one thread per request keeps them from fighting over both.
+    torch.set_num_threads(1)
+
+
+def get_model(name: str) -> SentimentRNN:
+    """A model by name (in the models folder) or path, loaded once per server process and shared by every
+    session (read-only, eval mode). Raises ModelFileError if its file is bad."""
+    through_the_router()
+    return _load_model(str(resolve_model_path(name)))
+
+
+@st.cache_resource(show_spinner="Loading the model...")
+def _load_model(path: str) -> SentimentRNN:
+    # Keyed by the resolved file, so pointing RNN_LENS_MODELS at another folder never returns a model of the old one.
+    _set_threads()
+    return load_model(path)
+
+
+def model_name(name_or_path: str) -> str:
+    """The model's name as people read it ('tiny-sst2'), whether given by name or by path."""
+    return resolve_model_path(name_or_path).stem
+
+
+@dataclass(frozen=True)
+class ModelProblem:
+    """Why a model cannot be used: ``missing`` when its file is not there at all (not trained yet)."""
+
+    message: str
+    missing: bool
+
+
+def model_problem(name: str, cell: str | None = None, head: str | None = None) -> ModelProblem | None:
+    """Why a model cannot be used on a page (missing, damaged, wrong cell or head), or None if it can.
+
+    The one answer to "does this model load?": every page that names a fixed model asks here.
+    """
+    shown = model_name(name)
+    try:
+        model = get_model(name)
+    except ModelFileError as err:
+        if not resolve_model_path(name).is_file():
+            return ModelProblem(f"The model {shown} is not in assets/models yet.", missing=True)
+        return ModelProblem(f"The model {shown} cannot be used: {err}", missing=False)
+    cfg = model.config
+    if (cell and cfg.cell != cell) or (head and cfg.head != head):
+        wanted = f"a {cell or cfg.cell} with a {head or cfg.head} head"
+        return ModelProblem(f"{shown} is a {cfg.cell} with a {cfg.head} head; this needs {wanted}.", missing=False)
+    return None
+
+
+def model_catalogue() -> tuple[dict[str, dict], dict[str, str]]:
+    """Models that load (name -> card) and those that do not (name -> why), in the models folder."""
+    through_the_router()
+    return _catalogue(str(models_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _catalogue(folder: str) -> tuple[dict[str, dict], dict[str, str]]:
+    good, broken = {}, {}
+    for name in list_models(folder):
+        try:
+            good[name] = get_model(str(Path(folder, f"{name}.pt"))).card
+        except ModelFileError as err:
+            broken[name] = str(err)
+    return good, broken
+
+
+def model_label(name: str) -> str:
+    """'rnn-sst2 · RNN, sigmoid · 82%', from the model's card, for the picker and the pages' captions."""
+    return short_label(name, model_catalogue()[0].get(name, {}))
+
+
+def model_card_line(name: str) -> str:
+    """The model's cell, output head and test accuracy in one line, from its card."""
+    return card_line(model_catalogue()[0].get(name, {}))
+
+
+def selected_model() -> str:
+    """The model chosen in the sidebar (the default if the choice is gone)."""
+    good = model_catalogue()[0]
+    name = st.session_state.get("model")
+    if name in good:
+        return name
+    return DEFAULT_MODEL if DEFAULT_MODEL in good else next(iter(good), DEFAULT_MODEL)

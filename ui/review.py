@@ -1,0 +1,71 @@
+"""The review shared by every page (kept in the URL), its cached trace, and the step slider."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn_core import MAX_TOKENS, ModelFileError, TextError, Trace, trace
+from rnn_core.lesson import DEFAULT_REVIEW
+from rnn_core.model.checkpoint import resolve_model_path
+
+from .models import get_model
+from .router import through_the_router
+
+# The review box takes at most this many characters (300 words need about 2,000). The review lives in the URL, and
+# the server refuses a request line over about 128 kB: 10,000 characters stay under it even as percent-encoded emoji.
+MAX_REVIEW_CHARS = 10_000
+
+
+def get_trace(model_name: str, text: str) -> Trace:
+    """The trace of a text through a model (by name or path), cached per (model file, text)."""
+    return _trace(str(resolve_model_path(model_name)), text)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _trace(path: str, text: str) -> Trace:
+    return trace(get_model(path), text)
+
+
+def review_box(label: str = "Review", height: int = 90) -> str:
+    """The review shared by every page and kept in the URL (?review=...), so a link opens the same view."""
+    through_the_router()
+    text = st.text_area(
+        label,
+        value=DEFAULT_REVIEW,
+        key="review",
+        height=height,
+        max_chars=MAX_REVIEW_CHARS,  # a longer paste (or ?review= value) is cut here, and trace_or_message says so
+        bind="query-params",
+        persist_state="session",
+        help=f"Any English text; up to {MAX_TOKENS} words and punctuation marks. Press Ctrl+Enter to apply.",
+    )
+    return text or ""
+
+
+def trace_or_message(model_name: str, text: str) -> Trace | None:
+    """The trace, or None after showing a clear message on the page (never a stack trace)."""
+    if len(text) >= MAX_REVIEW_CHARS:  # the review box holds no more: a longer paste was cut to fit
+        st.warning(
+            f"This text fills the review box ({MAX_REVIEW_CHARS:,} characters, the most it holds); RNN Lens reads up to "
+            f"{MAX_TOKENS} words and punctuation marks. Please shorten it."
+        )
+        return None
+    try:
+        return get_trace(model_name, text)
+    except TextError as err:
+        st.info(str(err))
+    except ModelFileError as err:
+        st.error(f"This model cannot be used: {err}")
+    return None
+
+
+def step_slider(label: str, seq_len: int, key: str) -> int:
+    """A 1..seq_len slider for the word to show, kept in range when the review gets shorter; returns a 0-based step.
+
+    A review of one word needs no slider (Streamlit refuses a slider whose ends are equal): step 0.
+    """
+    if seq_len <= 1:
+        return 0
+    if st.session_state.get(key, 1) > seq_len:
+        st.session_state[key] = seq_len
+    return st.slider(label, 1, seq_len, value=1, key=key) - 1
