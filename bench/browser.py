@@ -41,7 +41,12 @@ def start_server(port: int, threads: int = 1) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
+    return wait_until_healthy(proc, port)
+
+
+def wait_until_healthy(proc: subprocess.Popen, port: int, seconds: float = 60.0) -> subprocess.Popen:
+    """Wait until the server's health endpoint answers ok; stop it and raise if it exits or stays silent."""
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
@@ -50,9 +55,10 @@ def start_server(port: int, threads: int = 1) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
+            err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+            raise RuntimeError(f"streamlit exited: {err}")
     stop_server(proc)
-    raise RuntimeError("streamlit did not answer its health check within 60 s")
+    raise RuntimeError(f"streamlit did not answer its health check within {seconds:.0f} s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -36,7 +36,7 @@ from playwright.async_api import async_playwright
 
 from rnn_core.text.tokenizer import tokenize
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, stop_server
+from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, stop_server, wait_until_healthy
 from .timing import load_average, machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,17 +120,7 @@ def start_timed_server(port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "bench.load", "--serve", str(port), str(log)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            raise RuntimeError("the app did not start")
-    stop_server(proc)
-    raise RuntimeError("the app did not answer its health check within a minute")
+    return wait_until_healthy(proc, port)
 
 
 def server_log(log: Path, kind: str, since: float) -> list[float]:

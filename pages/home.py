@@ -2,6 +2,13 @@
 
 import streamlit as st
 
+from rnn_core.explain.claims import pair_lesson
+from rnn_core.figures.verdicts import pair_figure
+from rnn_core.lesson import CELL_MODELS, ORDER_PAIR, ORDER_PAIR_READER
+from ui.claims import get_pair_verdicts
+from ui.figures import CHART, cached_figure, presenter
+from ui.gradients import cell_models
+
 st.title("RNN Lens")
 st.markdown(
     "#### Watch a trained recurrent neural network read a movie review, one word at a time.\n"
@@ -23,6 +30,29 @@ right.caption(
     "x_t: the word as a one-hot vector over a 10,000-word dictionary · h_t: the hidden state after word t · "
     "y_t: the probability that the review is positive, if it ended at word t."
 )
+
+st.subheader("Do the trained networks tell them apart?")
+models, missing = cell_models()
+if models:
+    verdicts = get_pair_verdicts(models, ORDER_PAIR, ORDER_PAIR_READER)
+    fig = cached_figure(
+        pair_figure,
+        list(models),
+        [v.probs for v in verdicts],
+        [v.verdicts for v in verdicts],
+        ORDER_PAIR,
+        ORDER_PAIR_READER,
+        presenter=presenter(),
+    )
+    st.plotly_chart(fig, key="home_pair_chart", **CHART)
+    st.markdown(pair_lesson(verdicts))
+    names = ", ".join(f"{label}: {name}" for label, name in models.items())
+    st.caption(
+        f"Live answers of three trained models ({names}): P(positive) after the last word; the bar's colour is the "
+        "model's verdict (0.5 and above: positive), ✓ where it agrees with a reader. Try the pair on Word by word."
+    )
+else:
+    st.info(f"None of the models {', '.join(CELL_MODELS.values())} could be loaded, so their verdicts are not shown.")
 
 st.subheader("The tour")
 st.page_link(

@@ -7,7 +7,7 @@ from rnn_core.explain.one_neuron import input_weight_extremes, strongest_unit, u
 from rnn_core.figures.one_neuron import DIGITS, activation_figure, network_figure, step_equations
 from rnn_core.lesson import ONE_STEP_MODELS
 from ui.figures import CHART, presenter
-from ui.messages import unknown_words_note
+from ui.messages import fixed_models_note, unknown_words_note
 from ui.models import get_model, model_name, model_problem
 from ui.review import review_box, step_slider, trace_or_message
 
@@ -17,6 +17,7 @@ st.caption(
     "sigmoid. Every number below is its real trained weight or what it computes, so you can check each step by hand."
 )
 bigger = model_name(ONE_STEP_MODELS["bigger"])
+fixed_models_note({"one neuron": ONE_STEP_MODELS["one"], "bigger": ONE_STEP_MODELS["bigger"]})
 big = st.toggle(f"Bigger model: {bigger}, the same equations for one of its hidden units", key="one_step_model")
 path = ONE_STEP_MODELS["bigger" if big else "one"]
 name = model_name(path)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnn_core.explain import claims
 from rnn_core.explain.output_heads import DEFAULT_BAND, WHATIF_RANGE, HeadNumbers, band_class, from_trace, what_if
 from rnn_core.figures.heads import (
     sigmoid3_latex,
@@ -9,12 +10,14 @@ from rnn_core.figures.heads import (
     sigmoid_latex,
     softmax_latex,
     softmax_steps_figure,
+    sum_histogram,
     three_sigmoids_figure,
 )
 from rnn_core.figures.style import class_label
-from rnn_core.lesson import EXPECTED, HEAD_MODELS, WORDS
+from rnn_core.lesson import EXPECTED, HEAD_MODELS, NEUTRAL_WORDS, WORDS
+from ui.claims import get_dictionary_sums
 from ui.figures import CHART, cached_figure, presenter
-from ui.messages import unknown_words_note
+from ui.messages import as_plain, fixed_models_note, unknown_words_note
 from ui.models import ModelProblem, model_label, model_problem
 from ui.review import get_trace, review_box, trace_or_message
 from ui.whatif import whatif_sliders
@@ -32,9 +35,9 @@ def panel_numbers(head: str, numbers: dict[str, HeadNumbers], problems: dict[str
 st.title("Sigmoid vs softmax")
 st.caption(
     "Three models read the same text; only their output layer differs. Each ends in output sums z = W_hy·h + b_y: "
-    "one sum (one sigmoid), or three sums through three independent sigmoids, or three sums through softmax. "
-    "This page always uses these three models, whatever the sidebar says."
+    "one sum (one sigmoid), or three sums through three independent sigmoids, or three sums through softmax."
 )
+fixed_models_note({head: name for head, name in HEAD_MODELS.items()})
 source = st.radio("Read", ["A single word", "The shared review"], horizontal=True, key="heads_source")
 if source == "A single word":
     text = st.radio("Word", WORDS, index=0, horizontal=True, key="heads_word")
@@ -59,7 +62,8 @@ if n is not None:
         f"With this band, P(positive) = **{p:.2f}** reads as **{class_label(band_class(p, *band))}**. "
         "Is 0.3 negative, or neutral? The model cannot say: it has one number, and the band is a rule drawn by hand "
         "after training. Drag it and the same output changes class while the model stays the same. Nothing in the "
-        "model learned what *neutral* looks like, and an unsure review and a neutral one both land near 0.5."
+        "model learned what *neutral* looks like. "
+        + claims.near_half_lesson({w: float(get_trace(HEAD_MODELS["sigmoid"], w).probs[-1, 0]) for w in NEUTRAL_WORDS})
     )
 
 st.header("2 · Three sigmoids: three separate questions")
@@ -71,6 +75,9 @@ if n is not None:
         "Each sum goes through its own sigmoid: is it negative? is it neutral? is it positive? Each answer lies in 0..1, "
         "but nothing makes the three add up to 1 (dashed line). Hover for exact values."
     )
+    sums = get_dictionary_sums(HEAD_MODELS["sigmoid3"])
+    st.plotly_chart(cached_figure(sum_histogram, sums, text, n.sigmoid_total, presenter()), key="heads_sum_histogram", **CHART)
+    st.markdown(claims.sigmoid_sum_lesson(as_plain(text if len(text) <= 40 else text[:40] + "…"), n.sigmoid_total, sums))
 
 st.header("3 · Softmax: one distribution over three classes")
 n = panel_numbers("softmax", numbers, problems)
@@ -79,8 +86,7 @@ if n is not None:
     st.latex(softmax_latex(n))
     st.markdown(
         f"Largest softmax probability: **{class_label(n.top_class)}** ({n.probs.max():.2f}). "
-        "Panel 4 puts the *same* three sums through sigmoid instead: "
-        f"they add to {n.sigmoid_total:.2f}, not 1."
+        "Panel 4 puts the *same* three sums through sigmoid instead: " + claims.softmax_against_sigmoid_lesson(n.sigmoid_total)
     )
     expected = EXPECTED.get(text) if source == "A single word" else None
     if expected and expected != n.top_class:

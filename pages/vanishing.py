@@ -2,15 +2,19 @@
 
 import streamlit as st
 
-from rnn_core.explain.gradients import DECAY_LENGTHS
+from rnn_core import tokenize
+from rnn_core.explain import claims
+from rnn_core.explain.gradients import DECAY_LENGTHS, SCALES
 from rnn_core.figures.gradients import decay_figure, first_word_figure, influence_heatmap, state_triangle
-from rnn_core.lesson import EXAMPLE_REVIEWS, LONG_EXAMPLE
+from rnn_core.lesson import EXAMPLE_REVIEWS, LONG_EXAMPLE, LONG_SCATHING, PLAIN_MIDDLE
+from ui import gradients as g
+from ui.claims import get_opening_swaps
 from ui.figures import CHART, presenter
-from ui.gradients import cell_models, get_decay, get_experiment, get_influence, get_review_gradients, get_step_numbers
-from ui.messages import as_plain, unknown_words_note
-from ui.review import review_box, trace_or_message
+from ui.messages import as_plain, fixed_models_note, unknown_words_note
+from ui.models import model_name
+from ui.review import open_on, review_box, trace_or_message
 
-DEFAULT_LENGTH = 25
+DEFAULT_LENGTH = 50  # long enough for the plain RNN's fall to show; the radio offers shorter ones
 SHORT_REVIEW = 12  # words; below this there is little to forget
 LONG_REVIEW = EXAMPLE_REVIEWS[LONG_EXAMPLE]
 
@@ -22,15 +26,15 @@ def use_long_review() -> None:
 st.title("Vanishing gradients")
 st.caption(
     "To learn from a word, a network needs the word to still move its answer at the end. The gradient of the final "
-    "answer with respect to each word measures exactly that. In a plain RNN it shrinks word by word; LSTM and GRU "
-    "were built to let it through."
+    "answer with respect to each word measures exactly that. In a plain RNN it tends to shrink word by word; LSTM and "
+    "GRU were built to let it through. Below: what the trained models do."
 )
-models, missing = cell_models()
-for name in missing:
-    st.warning(f"The model {name} could not be loaded, so it is left out of this page.", icon="⚠️")
+models, missing = g.cell_models()
+fixed_models_note(models, missing)
 if not models:
-    st.error("None of the compared models (rnn-sst2, lstm-sst2, gru-sst2) could be loaded.")
     st.stop()
+if open_on(LONG_REVIEW, "vanishing_opened"):
+    st.info(f"This page opens on a {len(LONG_REVIEW.split())}-word review: forgetting needs distance to show.")
 text = review_box()
 tr = trace_or_message(next(iter(models.values())), text)
 if tr is None:
@@ -45,20 +49,28 @@ if tr.seq_len < SHORT_REVIEW:
     )
 
 st.subheader("1 · How much each word moves the final answer")
-rows = {label: get_influence(name, text) for label, name in models.items()}
-st.plotly_chart(influence_heatmap(tr.tokens, rows, presenter=presenter()), key="vanishing_heatmap", **CHART)
+rows = {label: g.get_influence(name, text) for label, name in models.items()}
+st.plotly_chart(influence_heatmap(tr.words, rows, presenter=presenter()), key="vanishing_heatmap", **CHART)
+st.markdown(claims.gradient_reach_lesson({label: claims.first_word_share(row) for label, row in rows.items()}))
 st.caption(
     "One row per model, one column per word. Colour: the size of the gradient of the final answer (the logit) with "
     "respect to the word's input W_x x_t, divided by the row's largest, on a log scale: yellow = 1 (the word that "
     "matters most), dark = a millionth or less. Hover for the raw values."
 )
+with st.expander("A vanishing gradient is not a lost memory: the same long review with a scathing opening"):
+    swaps = get_opening_swaps(models, LONG_REVIEW, LONG_SCATHING)
+    st.dataframe(
+        [{"model": s.model, "glowing opening": s.glowing, "scathing opening": s.scathing, "gradient at word 1": s.first_share}
+         for s in swaps], key="vanishing_swaps", hide_index=True, width="stretch",
+    )  # fmt: skip
+    st.markdown(claims.opening_lesson(swaps, len(tokenize(PLAIN_MIDDLE))))
+    st.caption("P(positive) after the last word of each version; the gradient is the glowing version's, as in the heatmap.")
 
 st.subheader("2 · How long the hidden state remembers each word")
-labels = list(models)
-chosen = st.selectbox("Model", labels, format_func=lambda k: f"{k} ({models[k]})", key="vanishing_model")
-grads = get_review_gradients(models[chosen], text)
+chosen = st.selectbox("Model", list(models), format_func=lambda k: f"{k} ({models[k]})", key="vanishing_model")
+grads = g.get_review_gradients(models[chosen], text)
 first = grads.first_word
-triangle = state_triangle(tr.tokens[first:], grads.state_norms, chosen, first=first, presenter=presenter())
+triangle = state_triangle(tr.words[first:], grads.state_norms, chosen, first=first, presenter=presenter())
 st.plotly_chart(triangle, key="vanishing_triangle", **CHART)
 st.caption(
     "Row s, column t: how much the hidden state after word s still changes when the state after an earlier word t is "
@@ -67,58 +79,56 @@ st.caption(
     + (f" This review has {tr.seq_len} words; the triangle shows the last {tr.seq_len - first}." if first else "")
 )
 
-st.subheader("3 · The same first word, in a 3-word and a 6-word review")
-experiments = {label: get_experiment(name, tr.ids[0]) for label, name in models.items()}
-st.plotly_chart(
-    first_word_figure({k: e.left for k, e in experiments.items()}, tr.tokens[0], presenter()), key="vanishing_experiment", **CHART
-)
-n_fillers = len(next(iter(experiments.values())).fillers)
+st.subheader("3 · The same first word, in longer and longer reviews")
+experiments = {label: g.get_experiment(name, tr.ids[0]) for label, name in models.items()}
+left = {k: e.left for k, e in experiments.items()}
+st.plotly_chart(first_word_figure(left, tr.words[0], presenter()), key="vanishing_experiment", **CHART)
+st.markdown(claims.first_word_lesson(left))
 st.caption(
-    f"Your review's first word, “{as_plain(tr.tokens[0])}”, followed by 2 or 5 random dictionary words ({n_fillers} fixed "
-    "samples; each 6-word review extends a 3-word one). Bar: the gradient of the final answer with respect to the "
-    "first word, as a share of what it is when the first word is the whole review; above 100% the later words amplify it."
+    f"The article's experiment: your review's first word, “{as_plain(tr.words[0])}”, followed by random dictionary words "
+    f"({len(next(iter(experiments.values())).fillers)} fixed samples; each longer review extends the shorter one). Bar: "
+    "the gradient of the final answer with respect to the first word, as a share of what it is when the first word is "
+    "the whole review; above 100% the later words amplify it."
 )
 
-st.subheader("4 · Decay over random reviews")
+st.subheader("4 · Decay over random reviews, trained and untrained")
 length = st.radio(
     "Review length (words)", DECAY_LENGTHS, index=DECAY_LENGTHS.index(DEFAULT_LENGTH), horizontal=True, key="vanishing_length"
 )
-decays = {label: get_decay(name) for label, name in models.items()}
-st.plotly_chart(decay_figure({k: d.curves[length] for k, d in decays.items()}, presenter()), key="vanishing_decay", **CHART)
-ratios = ", ".join(f"{k} {d.first_last_ratio(length):.3g}" for k, d in decays.items())
-samples = next(iter(decays.values())).samples
+decays = {label: g.get_decay(name) for label, name in models.items()}
+starts = {label: g.get_initial_decay(name) for label, name in models.items()}
+curves = {k: d.curves[length] for k, d in decays.items()} | {f"{k} untrained": d.curves[length] for k, d in starts.items()}
+st.plotly_chart(decay_figure(curves, presenter()), key="vanishing_decay", **CHART)
+trained = {k: d.first_last_ratio(length) for k, d in decays.items()}
+st.markdown(claims.decay_lesson(trained, {k: d.first_last_ratio(length) for k, d in starts.items()}, length))
 st.caption(
-    f"Average over {samples} fixed random sequences of {length} dictionary words (no real reviews needed): the influence "
-    "of the word at each distance from the end, relative to the last word (log scale; a straight falling line is "
-    f"exponential forgetting). First word ÷ last word: {ratios}."
+    f"Average over {next(iter(decays.values())).samples} fixed random sequences of {length} dictionary words: the "
+    "influence of the word at each distance from the end, relative to the last word (log scale; a straight falling "
+    "line is exponential forgetting). Thin lines with open markers: the same models with the weights their training "
+    "started from, before they saw a single review."
 )
+if "RNN" in models:
+    factor = st.select_slider("What if? Scale the RNN's W_hh by", SCALES, value=1.0, key="vanishing_scale",
+                              format_func=lambda f: f"{f:g}×")  # fmt: skip
+    scaled = g.get_scaled_decay(models["RNN"], factor)
+    st.plotly_chart(
+        influence_heatmap(tr.words, {f"RNN, W_hh × {factor:g}": g.get_scaled_influence(models["RNN"], text, factor)},
+                          presenter=presenter()), key="vanishing_scaled_row", **CHART,
+    )  # fmt: skip
+    st.plotly_chart(
+        decay_figure({f"RNN, W_hh × {factor:g}": scaled.curves[length]}, presenter()), key="vanishing_scaled_decay", **CHART
+    )
+    st.caption(
+        f"First word ÷ last word at {length} words with W_hh × {factor:g}: {scaled.first_last_ratio(length):.3g} "
+        f"(as trained: {trained['RNN']:.3g}). Smaller W_hh: each step shrinks the gradient more, and it vanishes; "
+        "larger: steps can stretch it, and it may explode."
+    )
 
 st.subheader("Why the gradient vanishes")
-numbers = {label: get_step_numbers(name, text) for label, name in models.items()}
+numbers = {label: g.get_step_numbers(name, text) for label, name in models.items()}
 if "RNN" in models:
-    rnn = numbers["RNN"]
-    rnn_grads = grads if chosen == "RNN" else get_review_gradients(models["RNN"], text)
-    lags = {k: rnn_grads.lag_median(k) for k in (1, 2, 5, 10, 25) if k < len(tr.tokens)}
-    lag_text = "; ".join(f"{k} word{'s' * (k > 1)} back: {v:.2g}" for k, v in lags.items())
-    bound = (
-        f"Since σ_max < 1, every step shrinks a gradient by at least that factor: after 10 words it is at most {rnn.sigma_max**10:.2g}."
-        if rnn.sigma_max < 1
-        else "Since σ_max > 1, this bound alone does not force the gradient to shrink: a step can stretch some directions. "
-        "Whether it vanishes depends on how the steps combine, which the triangle above measures."
-    )
-    st.markdown(
-        f"Going back one word, a plain RNN's gradient is multiplied by the step's Jacobian diag(1 - h_t²) · W_hh: once by "
-        f"W_hh, and once by tanh's slope 1 - h_t², which is never above 1. In {as_plain(models['RNN'])}, the largest singular value "
-        f"of W_hh is **σ_max = {rnn.sigma_max:.3g}**; on this review tanh's slope averages **{rnn.mean_slope:.2f}** and a "
-        f"step stretches a gradient by at most **{rnn_grads.typical_gain:.3g}** (geometric mean over the words). {bound}"
-        + (f" Measured on this review (median of the triangle): {lag_text}." if lag_text else "")
-    )
-gated = {"LSTM": ("c_t = f · c_(t-1) + i · g", "forget gate f"), "GRU": ("h_t = (1 - z) · n + z · h_(t-1)", "update gate z")}
-for label, (rule, gate) in gated.items():
+    rnn_grads = grads if chosen == "RNN" else g.get_review_gradients(models["RNN"], text)
+    st.markdown(claims.why_rnn_vanishes(model_name(models["RNN"]), numbers["RNN"], rnn_grads, tr.seq_len))
+for label in claims.GATED_PATHS:
     if label in numbers:
-        st.markdown(
-            f"**{label}** ({as_plain(models[label])}) carries its memory forward as {rule}: going back one word along that path "
-            f"multiplies the gradient by the {gate} alone, with no W_hh and no tanh slope in the way. On this review "
-            f"the {gate} averages **{numbers[label].mean_keep:.2f}** (1 = keep everything); σ_max of its stacked W_hh "
-            f"is {numbers[label].sigma_max:.3g}."
-        )
+        st.markdown(claims.why_gated_keeps(label, model_name(models[label]), numbers[label]))

@@ -6,9 +6,11 @@ import streamlit as st
 from rnn_core.explain.step_detail import step_detail
 from rnn_core.figures.sequence import token_deltas, word_by_word_figure
 from rnn_core.figures.tokens import token_strip_html
-from rnn_core.lesson import EXAMPLE_REVIEWS
+from rnn_core.lesson import EXAMPLE_REVIEWS, EXAMPLES
+from ui.claims import get_verdicts
 from ui.figures import CHART, cached_figure, presenter
-from ui.messages import unknown_words_note, verdict
+from ui.gradients import cell_models
+from ui.messages import example_note, unknown_words_note, verdict
 from ui.models import get_model, selected_model
 from ui.review import review_box, step_slider, trace_or_message
 
@@ -41,12 +43,15 @@ if tr is None:
 unknown_words_note(tr)
 
 verdict(tr)
+shown = next((title for title, e in EXAMPLES.items() if e.text == text), None)
+if shown:
+    example_note(shown, EXAMPLES[shown], get_verdicts(cell_models()[0], text))
 deltas = token_deltas(tr.probs, float(tr.start_probs[-1]))
 st.markdown("**The words as the network sees them**: dictionary index, and how much each word moved P(positive).")
-st.html(token_strip_html(tr.tokens, tr.ids, tr.known, deltas.tolist(), big=presenter()))
+st.html(token_strip_html(tr.words, tr.ids, tr.known, deltas.tolist(), big=presenter()))
 
 fig = cached_figure(
-    word_by_word_figure, tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes, presenter=presenter()
+    word_by_word_figure, tr.words, tr.ids, tr.hidden, tr.probs, tr.classes, presenter=presenter()
 )  # built once per review for all sessions: most of this page's run
 st.plotly_chart(fig, key="word_by_word_chart", **CHART)
 st.caption(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 import torch
+from streamlit.testing.v1 import AppTest
 
 from rnn_core.model.network import ModelConfig, SentimentRNN
 from rnn_core.text.vocab import Vocab
@@ -40,3 +42,27 @@ def data_dir() -> Path:
 
 # Tests share 2 cores with other work; one torch thread avoids OpenMP threads fighting over them.
 torch.set_num_threads(1)
+
+
+def open_app(page: str | None = None, query: dict | None = None) -> AppTest:
+    """The app through its router (as a browser reaches it), optionally with URL query parameters, on ``page``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page(page).run() if page else at
+
+
+def has(at: AppTest, key: str) -> bool:
+    """Whether the page shows an element with this key."""
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The Plotly figure (data, layout, frames) of the chart with this key, as the browser receives it."""
+    assert has(at, key), f"no chart {key}"
+    return json.loads(at.get_by_key(key).proto.spec)

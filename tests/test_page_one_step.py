@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import numpy as np
@@ -14,8 +13,9 @@ from rnn_core import ModelFileError, load_model, load_vocab, tokenize
 from rnn_core.explain.one_neuron import strongest_unit
 from rnn_core.lesson import ONE_STEP_MODELS as MODELS
 from rnn_core.model.checkpoint import MODELS_DIR, save_model
+from rnn_core.text.tokenizer import readable
 
-from .conftest import ROOT, make_model
+from .conftest import chart, make_model, open_app
 from .test_one_neuron import NUMBER, SHOWN, TOL, expected_equations, recompute
 
 DEFAULT_REVIEW = "that was phenomenal"  # what the shared review box holds on a first visit
@@ -53,8 +53,7 @@ def models(request, tmp_path, monkeypatch) -> dict[str, bool]:
 
 
 def open_page(text: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/one_step.py").run()
+    at = open_app("pages/one_step.py")
     if text is not None:
         at.text_area(key="review").set_value(text).run()  # set_value: input() ignores text beyond the box's max_chars
     assert not at.exception, at.exception
@@ -62,15 +61,11 @@ def open_page(text: str | None = None) -> AppTest:
     return at
 
 
-def chart(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)
-
-
 def check_step(at: AppTest, text: str, step: int, unit: int) -> None:
     """Equations, word, diagram, curves, table and word lists of the page against a float64 recomputation."""
     assert not at.exception and not at.error
     model = load_model(MODELS["bigger" if at.toggle(key="one_step_model").value else "one"])
-    ref, tokens = recompute(model, text), tokenize(text)
+    ref, tokens = recompute(model, text), [readable(t) for t in tokenize(text)]  # words as people write them
     single, last, r = model.config.hidden_size == 1, step == len(ref) - 1, ref[step]
     j = unit
 
@@ -104,7 +99,7 @@ def check_step(at: AppTest, text: str, step: int, unit: int) -> None:
     w = model.W_x.detach().double()[j].numpy()
     ranked = [int(i) for i in np.argsort(-w) if i != 0]
     for frame, idx in ((at.dataframe[1].value, ranked[:10]), (at.dataframe[2].value, ranked[::-1][:10])):
-        assert list(frame["index"]) == idx and list(frame["word"]) == [model.vocab.itos[i] for i in idx]
+        assert list(frame["index"]) == idx and list(frame["word"]) == [readable(model.vocab.itos[i]) for i in idx]
         np.testing.assert_allclose(frame["weight"], w[idx], atol=TOL)
     # The diagram: each weight's label, exact in its hover; the lit input; the two neurons.
     net = chart(at, "one_step_network")

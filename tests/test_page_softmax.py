@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import load_model, load_vocab
-from rnn_core.lesson import EXPECTED, HEAD_MODELS
+from rnn_core.lesson import EXPECTED, HEAD_MODELS, WORDS
 from rnn_core.model.checkpoint import MODELS_DIR, save_model
 from rnn_core.text.tokenizer import tokenize
-from tests.conftest import ROOT, make_model
+from tests.conftest import chart, has, make_model, open_app
 
 CHARTS = {"sigmoid": "heads_sigmoid_chart", "sigmoid3": "heads_sigmoid3_chart", "softmax": "heads_softmax_chart"}
 
@@ -27,24 +25,6 @@ def tiny_heads(tmp_path, monkeypatch):
         save_model(make_model("rnn", head, vocab, hidden_size=4, seed=i), path, vocab)
         monkeypatch.setitem(HEAD_MODELS, head, str(path))
     return dict(HEAD_MODELS)
-
-
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at.switch_page("pages/softmax.py").run()
-
-
-def has(at: AppTest, key: str) -> bool:
-    try:
-        at.get_by_key(key)
-    except KeyError:
-        return False
-    return True
-
-
-def chart(at: AppTest, key: str) -> dict:
-    assert has(at, key), f"no chart {key}"
-    return json.loads(at.get_by_key(key).proto.spec)
 
 
 def last_logits(name: str, text: str) -> torch.Tensor:
@@ -71,17 +51,17 @@ def check_panels(at: AppTest, names: dict[str, str], text: str) -> None:
     np.testing.assert_allclose(sig["y"], torch.sigmoid(z).numpy(), atol=1e-6)
 
 
-def test_word_source_default_terrible(tiny_heads):
-    at = open_page()
+def test_word_source_default_first_word(tiny_heads):
+    at = open_app("pages/softmax.py")
     assert not at.exception and not at.error and not at.warning
-    assert at.radio(key="heads_word").value == "terrible"
-    check_panels(at, tiny_heads, "terrible")
+    assert at.radio(key="heads_word").value == WORDS[0]  # the first built-in word: its three sigmoids disagree with 1
+    check_panels(at, tiny_heads, WORDS[0])
     assert len(at.latex) == 4  # one sigmoid, three sigmoids, softmax, what-if
 
 
 @pytest.mark.parametrize("word", ["phenomenal", "okay"])
 def test_other_words(tiny_heads, word):
-    at = open_page()
+    at = open_app("pages/softmax.py")
     at.radio(key="heads_word").set_value(word).run()
     assert not at.exception
     check_panels(at, tiny_heads, word)
@@ -90,7 +70,7 @@ def test_other_words(tiny_heads, word):
 
 
 def test_review_source(tiny_heads):
-    at = open_page()
+    at = open_app("pages/softmax.py")
     at.radio(key="heads_source").set_value("The shared review").run()
     text = "the plot is boring , but the actors are good"
     at.text_area(key="review").input(text).run()
@@ -99,7 +79,7 @@ def test_review_source(tiny_heads):
 
 
 def test_empty_review_keeps_the_what_if(tiny_heads):
-    at = open_page()
+    at = open_app("pages/softmax.py")
     at.radio(key="heads_source").set_value("The shared review").run()
     at.text_area(key="review").input("   ").run()
     assert not at.exception
@@ -110,7 +90,7 @@ def test_empty_review_keeps_the_what_if(tiny_heads):
 
 def test_missing_model_is_said_and_the_rest_works(tiny_heads, tmp_path, monkeypatch):
     monkeypatch.setitem(HEAD_MODELS, "sigmoid3", str(tmp_path / "not-trained-yet.pt"))
-    at = open_page()
+    at = open_app("pages/softmax.py")
     assert not at.exception
     assert any("not-trained-yet" in w.value and "not available" in w.value for w in at.warning)
     assert not has(at, CHARTS["sigmoid3"])
@@ -118,7 +98,7 @@ def test_missing_model_is_said_and_the_rest_works(tiny_heads, tmp_path, monkeypa
 
 
 def test_neutral_band(tiny_heads):
-    at = open_page()
+    at = open_app("pages/softmax.py")
     p = chart(at, CHARTS["sigmoid"])["data"][0]["x"][0]
     at.slider(key="heads_band").set_value((0.0, 1.0)).run()
     assert any("neutral" in m.value and f"{p:.2f}" in m.value for m in at.markdown)
@@ -132,7 +112,7 @@ def whatif_values(at: AppTest) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def test_what_if_sliders_and_presets(tiny_heads):
-    at = open_page()
+    at = open_app("pages/softmax.py")
     for key, value in zip(("whatif_neg", "whatif_neu", "whatif_pos"), (-2.0, 0.5, 3.0)):
         at.slider(key=key).set_value(value)
     at.run()
@@ -150,7 +130,7 @@ def test_what_if_sliders_and_presets(tiny_heads):
     np.testing.assert_allclose(whatif_values(at)[1], [1 / 3] * 3, atol=1e-9)
     at.button(key="whatif_text").click().run()
     # The text's own sums, unrounded: the what-if repeats section 3's numbers exactly.
-    np.testing.assert_allclose(whatif_values(at)[0], last_logits(tiny_heads["softmax"], "terrible").numpy(), atol=1e-6)
+    np.testing.assert_allclose(whatif_values(at)[0], last_logits(tiny_heads["softmax"], WORDS[0]).numpy(), atol=1e-6)
 
 
 SHIPPED = [h for h, name in HEAD_MODELS.items() if (MODELS_DIR / f"{name}.pt").is_file()]
@@ -160,7 +140,7 @@ SHIPPED = [h for h, name in HEAD_MODELS.items() if (MODELS_DIR / f"{name}.pt").i
 @pytest.mark.parametrize("word", ["terrible", "phenomenal"])
 def test_shipped_models_honest_about_single_words(word):
     """With the shipped models: numbers equal torch's, and the page says so when the top class is not the expected one."""
-    at = open_page()
+    at = open_app("pages/softmax.py")
     at.radio(key="heads_word").set_value(word).run()
     assert not at.exception and not at.error
     probs = torch.softmax(last_logits(HEAD_MODELS["softmax"], word), dim=-1)
@@ -175,7 +155,7 @@ def test_shipped_models_honest_about_single_words(word):
 
 
 def test_presenter_mode_hides_the_preset_buttons(tiny_heads):
-    at = open_page()
+    at = open_app("pages/softmax.py")
     at.toggle(key="presenter").set_value(True).run()
     assert not at.exception
     assert not has(at, "whatif_shift")

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import load_model, load_vocab, tokenize
 from rnn_core.explain.gradients import (
+    EXPERIMENT_LENGTHS,
     MATRIX_WINDOW,
     decay_curves,
     first_word_experiment,
+    initial_weights,
     review_gradients,
     review_influence,
+    scaled_recurrence,
 )
-from rnn_core.lesson import CELL_MODELS, EXAMPLE_REVIEWS
+from rnn_core.lesson import CELL_MODELS, EXAMPLE_REVIEWS, LONG_EXAMPLE
 from rnn_core.model.checkpoint import MODELS_DIR, save_model
-from tests.conftest import ROOT, make_model
+from tests.conftest import chart, has, make_model, open_app
 from tests.figdata import array
 
 LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -44,24 +45,6 @@ def tiny_cells(tmp_path, monkeypatch):
     return dict(CELL_MODELS)
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at.switch_page("pages/vanishing.py").run()
-
-
-def has(at: AppTest, key: str) -> bool:
-    try:
-        at.get_by_key(key)
-    except KeyError:
-        return False
-    return True
-
-
-def chart(at: AppTest, key: str) -> dict:
-    assert has(at, key), f"no chart {key}"
-    return json.loads(at.get_by_key(key).proto.spec)
-
-
 def as_float(values) -> np.ndarray:
     """A 2-D figure array, with JSON's nulls (NaN) back as NaN."""
     if isinstance(values, dict):
@@ -69,7 +52,7 @@ def as_float(values) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in values], dtype=float)
 
 
-def check_charts(at: AppTest, names: dict[str, str], text: str, chosen: str = "rnn", length: int = 25) -> None:
+def check_charts(at: AppTest, names: dict[str, str], text: str, chosen: str = "rnn", length: int = 50) -> None:
     """Each chart's values equal rnn_core's for the same weights and text."""
     models = {cell: load_model(name) for cell, name in names.items()}
     seq_len = len(tokenize(text))
@@ -88,27 +71,32 @@ def check_charts(at: AppTest, names: dict[str, str], text: str, chosen: str = "r
     first_id = models[chosen].vocab.encode(tokenize(text)[:1])[0]
     for k, model in enumerate(models.values()):
         left = first_word_experiment(model, first_id).left
-        assert [array(b["y"])[k] for b in bars] == pytest.approx([left[3] * 100, left[6] * 100], rel=1e-6)
+        assert [array(b["y"])[k] for b in bars] == pytest.approx([left[n] * 100 for n in EXPERIMENT_LENGTHS], rel=1e-6)
     lines = chart(at, "vanishing_decay")["data"]
-    assert [line["name"] for line in lines] == [LABELS[c] for c in names]
-    for line, model in zip(lines, models.values()):
+    assert [line["name"] for line in lines] == [LABELS[c] for c in names] + [f"{LABELS[c]} untrained" for c in names]
+    weights = [*models.values(), *(initial_weights(m) for m in models.values())]
+    for line, model in zip(lines, weights):
         curve = decay_curves(model).curves[length]
         np.testing.assert_allclose(array(line["y"]), curve / curve[0], rtol=1e-6)
 
 
-def test_default_review(tiny_cells):
-    at = open_page()
+def test_opens_on_the_long_example_and_says_why(tiny_cells):
+    at = open_app("pages/vanishing.py")
     assert not at.exception and not at.error and not at.warning
-    assert at.text_area(key="review").value == DEFAULT_REVIEW
+    opened = EXAMPLE_REVIEWS[LONG_EXAMPLE]
+    assert at.text_area(key="review").value == opened
+    assert any("forgetting needs distance" in i.value for i in at.info)
     assert at.selectbox(key="vanishing_model").value == "RNN"
-    check_charts(at, tiny_cells, DEFAULT_REVIEW)
+    check_charts(at, tiny_cells, opened)
     sigma = load_model(tiny_cells["rnn"]).W_hh.detach().numpy()
     assert any(f"σ_max = {np.linalg.svd(sigma)[1][0]:.3g}" in m.value for m in at.markdown)
     assert len(at.caption) >= 5  # the intro and one under each chart
 
 
-def test_short_review_offers_the_long_example(tiny_cells):
-    at = open_page()
+def test_a_review_of_ones_own_stays_and_a_short_one_is_offered_the_long_example(tiny_cells):
+    at = open_app("pages/vanishing.py", {"review": "great fun"})  # a shared link with the class's own review
+    assert at.text_area(key="review").value == "great fun" and not any("forgetting needs" in i.value for i in at.info)
+    check_charts(at, tiny_cells, "great fun")
     at.button(key="vanishing_long").click().run()
     assert not at.exception
     text = at.text_area(key="review").value
@@ -118,7 +106,7 @@ def test_short_review_offers_the_long_example(tiny_cells):
 
 
 def test_long_review(tiny_cells):
-    at = open_page()
+    at = open_app("pages/vanishing.py")
     at.text_area(key="review").input(LONG_REVIEW).run()
     assert not at.exception and not at.error
     assert len(tokenize(LONG_REVIEW)) >= 95
@@ -128,7 +116,7 @@ def test_long_review(tiny_cells):
 
 def test_very_long_review_triangle_shows_the_last_words(tiny_cells):
     text = f"{LONG_REVIEW} {LONG_REVIEW}"
-    at = open_page()
+    at = open_app("pages/vanishing.py")
     at.text_area(key="review").input(text).run()
     assert not at.exception and not at.error
     seq_len = len(tokenize(text))
@@ -139,7 +127,7 @@ def test_very_long_review_triangle_shows_the_last_words(tiny_cells):
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 def test_each_model_choice(tiny_cells, cell):
-    at = open_page()
+    at = open_app("pages/vanishing.py")
     text = "the plot is boring , but the actors are good"
     at.text_area(key="review").input(text).run()
     at.selectbox(key="vanishing_model").set_value(LABELS[cell]).run()
@@ -148,14 +136,30 @@ def test_each_model_choice(tiny_cells, cell):
 
 
 def test_decay_length_choice(tiny_cells):
-    at = open_page()
-    at.radio(key="vanishing_length").set_value(50).run()
+    at = open_app("pages/vanishing.py")
+    at.radio(key="vanishing_length").set_value(25).run()
     assert not at.exception
-    check_charts(at, tiny_cells, DEFAULT_REVIEW, length=50)
+    check_charts(at, tiny_cells, EXAMPLE_REVIEWS[LONG_EXAMPLE], length=25)
+
+
+@pytest.mark.parametrize("factor", [0.25, 2.0])
+def test_scaled_recurrence_what_if(tiny_cells, factor):
+    """The what-if redraws the RNN's influence row and decay curve with W_hh times the factor."""
+    at = open_app("pages/vanishing.py")
+    at.select_slider(key="vanishing_scale").set_value(factor).run()
+    assert not at.exception
+    text = EXAMPLE_REVIEWS[LONG_EXAMPLE]
+    scaled = scaled_recurrence(load_model(tiny_cells["rnn"]), factor)
+    (row,) = chart(at, "vanishing_scaled_row")["data"]
+    np.testing.assert_allclose(array(row["customdata"])[0, :, 0], review_influence(scaled, text), rtol=1e-6)
+    (line,) = chart(at, "vanishing_scaled_decay")["data"]
+    curve = decay_curves(scaled).curves[50]
+    np.testing.assert_allclose(array(line["y"]), curve / curve[0], rtol=1e-6)
+    assert any(f"W_hh × {factor:g}: {curve[-1] / curve[0]:.3g}" in c.value for c in at.caption)
 
 
 def test_empty_review_says_so(tiny_cells):
-    at = open_page()
+    at = open_app("pages/vanishing.py")
     at.text_area(key="review").input("  ").run()
     assert not at.exception
     assert any("no words" in i.value for i in at.info)
@@ -164,10 +168,10 @@ def test_empty_review_says_so(tiny_cells):
 
 def test_missing_model_is_said_and_the_rest_works(tiny_cells, tmp_path, monkeypatch):
     monkeypatch.setitem(CELL_MODELS, "gru", str(tmp_path / "not-trained-yet.pt"))
-    at = open_page()
+    at = open_app("pages/vanishing.py")
     assert not at.exception
     assert any("not-trained-yet" in w.value for w in at.warning)
-    check_charts(at, {c: n for c, n in CELL_MODELS.items() if c != "gru"}, DEFAULT_REVIEW)
+    check_charts(at, {c: n for c, n in CELL_MODELS.items() if c != "gru"}, EXAMPLE_REVIEWS[LONG_EXAMPLE])
 
 
 SHIPPED = all((MODELS_DIR / f"{name}.pt").is_file() for name in ("rnn-sst2", "lstm-sst2", "gru-sst2"))
@@ -176,7 +180,7 @@ SHIPPED = all((MODELS_DIR / f"{name}.pt").is_file() for name in ("rnn-sst2", "ls
 @pytest.mark.skipif(not SHIPPED, reason="the three -sst2 models are not all in assets/models yet")
 def test_shipped_models():
     """With the shipped models: the page's numbers are the weights' own, and the 25-word ratios are printed."""
-    at = open_page()
+    at = open_app("pages/vanishing.py")
     at.text_area(key="review").input(LONG_REVIEW).run()
     assert not at.exception and not at.error and not at.warning
     names = {"rnn": "rnn-sst2", "lstm": "lstm-sst2", "gru": "gru-sst2"}

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_core import list_models, load_model, trace
 from rnn_core.lesson import EXAMPLE_REVIEWS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, chart, open_app
 from tests.figdata import array
 
 DEFAULT = "that was phenomenal"
 
 
 def open_page(model: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_app()
     if model:
         at.selectbox(key="model").set_value(model).run()
     return at.switch_page("pages/word_by_word.py").run()
 
 
 def figure(at: AppTest) -> dict:
-    return json.loads(at.get_by_key("word_by_word_chart").proto.spec)
+    return chart(at, "word_by_word_chart")
 
 
 def check_against_trace(at: AppTest, model_name: str, text: str) -> None:

@@ -16,6 +16,13 @@ PRESENTER_CSS = (
 )
 
 
+# Which pages follow the picker: the others compare or explain fixed models, which they name at their top.
+PICKER_HELP = (
+    "Word by word follows this model. Why sequences?, Inside one step, Vanishing gradients and Sigmoid vs softmax "
+    "always use the fixed models they name at their top."
+)
+
+
 def sidebar() -> bool:
     """Draw the shared sidebar; False (after an error message) when no model can be loaded at all."""
     good, broken = model_catalogue()
@@ -31,9 +38,10 @@ def sidebar() -> bool:
                 key="model",
                 bind="query-params",
                 persist_state="session",
-                help="Every number on every page comes from this trained model (cell, output head, test accuracy).",
+                help=f"{PICKER_HELP} The model's cell, output head and test accuracy are in its label.",
             )
             st.caption(model_card_line(selected_model()))
+            st.caption(PICKER_HELP)
         st.toggle(
             "Presenter mode",
             key="presenter",

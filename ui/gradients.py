@@ -16,8 +16,10 @@ from rnn_core.explain.gradients import (
     StepNumbers,
     decay_curves,
     first_word_experiment,
+    initial_weights,
     review_gradients,
     review_influence,
+    scaled_recurrence,
     step_numbers,
 )
 from rnn_core.lesson import CELL_MODELS
@@ -62,3 +64,21 @@ def get_experiment(model_name: str, first_id: int) -> FirstWordExperiment:
 @st.cache_data(max_entries=256, show_spinner=False)
 def get_step_numbers(model_name: str, text: str) -> StepNumbers:
     return step_numbers(get_model(model_name), text)
+
+
+@st.cache_data(max_entries=64, show_spinner="Reading random reviews with W_hh scaled...")
+def get_scaled_decay(model_name: str, factor: float) -> DecayCurves:
+    """Decay curves of the model with W_hh times ``factor`` (1.0: as trained)."""
+    return decay_curves(scaled_recurrence(get_model(model_name), factor))
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading random reviews with the untrained weights...")
+def get_initial_decay(model_name: str) -> DecayCurves:
+    """Decay curves of the weights the model's training started from."""
+    return decay_curves(initial_weights(get_model(model_name)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def get_scaled_influence(model_name: str, text: str, factor: float) -> np.ndarray:
+    """Influence of every word of ``text`` with W_hh times ``factor``, (T,)."""
+    return review_influence(scaled_recurrence(get_model(model_name), factor), text)

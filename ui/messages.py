@@ -6,8 +6,10 @@ import streamlit as st
 
 from rnn_core import Trace
 from rnn_core.figures.style import CLASS_COLORS, class_label
+from rnn_core.lesson import Example
 
 from .figures import presenter
+from .models import model_name
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:")
 
@@ -41,3 +43,21 @@ def unknown_words_note(tr: Trace) -> None:
             "No word of this text is in the dictionary, so the network reads the same `<unk>` column at every step: "
             "the answer shows what it learned for unknown words, not what the text says. Try words in English."
         )
+
+
+def example_note(title: str, example: Example, verdicts: dict[str, tuple[float, str]]) -> None:
+    """What an example review shows, what a reader calls it, and what each cell model says of it now."""
+    said = " · ".join(f"{label} {'✓' if cls == example.reader else '✗'} {p:.2f}" for label, (p, cls) in verdicts.items())
+    reader = f" A reader calls it {class_label(example.reader)}; P(positive) now: {said}." if example.reader else ""
+    st.caption(f"**{as_plain(title)}**: {as_plain(example.watch)}{reader}")
+
+
+def fixed_models_note(models: dict[str, str], missing: list[str] | None = None) -> None:
+    """Name the fixed models a page uses (not the sidebar's), and those that could not be loaded."""
+    if models:
+        names = ", ".join(f"{label} = {as_plain(model_name(name))}" for label, name in models.items())
+        st.caption(f"This page always uses these models, whatever the sidebar says: {names}.")
+    for name in missing or []:
+        st.warning(f"The model {name} could not be loaded, so it is left out of this page.", icon="⚠️")
+    if not models:
+        st.error("None of this page's models could be loaded.")

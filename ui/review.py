@@ -69,3 +69,18 @@ def step_slider(label: str, seq_len: int, key: str) -> int:
     if st.session_state.get(key, 1) > seq_len:
         st.session_state[key] = seq_len
     return st.slider(label, 1, seq_len, value=1, key=key) - 1
+
+
+def open_on(text: str, page_key: str) -> bool:
+    """On a page's first visit in this session, put ``text`` in the review box if it still holds the untouched default.
+
+    Returns True when it did, so the page can say why it opened on another review.
+    """
+    if st.session_state.get(page_key):
+        return False
+    st.session_state[page_key] = True
+    current = st.session_state.get("review", st.query_params.get("review", DEFAULT_REVIEW))  # a shared link's review too
+    if current != DEFAULT_REVIEW:
+        return False
+    st.session_state["review"] = text
+    return True

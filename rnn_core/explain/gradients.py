@@ -16,18 +16,20 @@ Definitions (T words, H hidden units, u_t = W_x x_t the input column the model t
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from ..model.network import SentimentRNN
+from ..model.network import SentimentRNN, untrained
 from .trace import Trace, encode_text, trace
 
 DECAY_LENGTHS = (3, 6, 12, 25, 50)  # short to long reviews; SST sentences average about 19 words
 DECAY_SAMPLES = 64  # random sequences per length: enough for smooth averages, a few hundred ms per model
 MATRIX_WINDOW = 100  # words in the state matrix on the page: its cost grows as T^3 (300 words: 27 times 100)
-EXPERIMENT_LENGTHS = (3, 6)  # the article's experiment: the same first word in a 3-word and a 6-word review
+EXPERIMENT_LENGTHS = (3, 6, 12, 25, 50)  # the article's 3 and 6 words, then on until the first word fades
+SCALES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # what-if factors for W_hh: below 1 the gradient vanishes, above it can explode
 FIRST_WORD_ID = 2  # index 0 is <pad>, 1 is <unk>: random words are drawn from the real words only
 
 
@@ -208,7 +210,7 @@ def review_gradients(model: SentimentRNN, text: str, window: int | None = None) 
     jac = step_jacobians(model, tr.ids)
     first = max(0, len(tr.ids) - window) if window else 0
     return ReviewGradients(
-        tokens=tr.tokens,
+        tokens=tr.words,
         ids=tr.ids,
         target=tr.classes[int(tr.logits[-1].argmax())],
         influence=word_influence(model, tr.ids),
@@ -286,3 +288,18 @@ def first_word_experiment(
         alone = influence_batch(model, first, target)[:, 0]
         left[n] = float((at_end / alone).mean())
     return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=left)
+
+
+def scaled_recurrence(model: SentimentRNN, factor: float) -> SentimentRNN:
+    """A copy of the model with W_hh multiplied by ``factor`` (every other weight as trained), in eval mode."""
+    scaled = copy.deepcopy(model)
+    with torch.no_grad():
+        scaled.W_hh.mul_(factor)
+    return scaled.eval()
+
+
+def initial_weights(model: SentimentRNN) -> SentimentRNN:
+    """The model before training: the weights its training run started from (its card's seed), same dictionary."""
+    start = untrained(model.config, int(model.card.get("seed", 0)))
+    start.vocab, start.card, start.name = model.vocab, {**model.card, "untrained": True}, f"{model.name} (untrained)"
+    return start

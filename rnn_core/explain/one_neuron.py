@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model.network import SentimentRNN
+from ..text.tokenizer import readable
 from ..text.vocab import PAD
 from .trace import Trace
 
@@ -117,10 +118,10 @@ def unit_steps(model: SentimentRNN, tr: Trace, unit: int = 0) -> UnitSteps:
     return UnitSteps(
         unit=unit,
         hidden_size=H,
-        tokens=list(tr.tokens),
+        tokens=tr.words,
         ids=list(tr.ids),
         known=list(tr.known),
-        dict_words=[model.vocab.itos[i] for i in tr.ids],
+        dict_words=[readable(model.vocab.itos[i]) for i in tr.ids],
         w_x=tr.x_part[:, unit],
         h_prev=np.concatenate([[0.0], h[:-1]]).astype(h.dtype),  # h_0 = 0
         recurrent=tr.h_part[:, unit],
@@ -154,6 +155,6 @@ def input_weight_extremes(model: SentimentRNN, unit: int = 0, k: int = 10) -> tu
     order = [int(i) for i in np.argsort(weights, kind="stable") if itos[i] != PAD]
 
     def pick(indices: list[int]) -> list[dict]:
-        return [{"word": itos[i], "index": i, "weight": float(weights[i])} for i in indices]
+        return [{"word": readable(itos[i]), "index": i, "weight": float(weights[i])} for i in indices]
 
     return pick(order[::-1][:k]), pick(order[:k])

@@ -107,3 +107,14 @@ def whatif_preset(name: str, current: Sequence[float]) -> tuple[float, float, fl
     if name == "shift":
         return clipped([v + 1.0 for v in current])
     raise ValueError(f"unknown preset {name!r}")
+
+
+@torch.no_grad()
+def dictionary_sigmoid_sums(model: SentimentRNN) -> np.ndarray:
+    """For every dictionary word read alone (not <pad> or <unk>), the sum of the sigmoids of its output sums. (V - 2,)
+
+    Index k is the word with dictionary index k + 2. For three independent sigmoids nothing ties this sum to 1.
+    """
+    ids = torch.arange(2, model.config.vocab_size).view(-1, 1)  # (V - 2, 1) one word per review
+    logits = model(ids)[:, -1]  # (V - 2, C)
+    return torch.sigmoid(logits).sum(dim=-1).numpy()  # (V - 2,)

@@ -108,4 +108,4 @@ def step_detail(model: SentimentRNN, tr: Trace, step: int, top: int = 8) -> Step
         for k, name in enumerate(tr.classes)
     ]
     units = [_unit_row(tr, step, int(u)) for u in shown]
-    return StepDetail(step, tr.tokens[step], tr.ids[step], tr.known[step], units, rest, outputs)
+    return StepDetail(step, tr.words[step], tr.ids[step], tr.known[step], units, rest, outputs)

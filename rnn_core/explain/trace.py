@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ..model.network import SentimentRNN, class_name, probs_from_logits
-from ..text.tokenizer import MAX_TOKENS, tokenize
+from ..text.tokenizer import MAX_TOKENS, readable, tokenize
 from ..text.vocab import Vocab
 
 GATE_NAMES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output", "cell"), "gru": ("reset", "update", "candidate")}
@@ -49,8 +49,13 @@ class Trace:
         return len(self.tokens)
 
     @property
+    def words(self) -> list[str]:
+        """The tokens as people write them (brackets, quotes and slashes), for the screen."""
+        return [readable(t) for t in self.tokens]
+
+    @property
     def unknown_tokens(self) -> list[str]:
-        return [t for t, k in zip(self.tokens, self.known) if not k]
+        return [w for w, k in zip(self.words, self.known) if not k]
 
     @property
     def final_class(self) -> str:

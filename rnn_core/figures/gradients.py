@@ -19,7 +19,7 @@ CELL_STYLE = {
     "LSTM": {"color": "#009E73", "symbol": "square", "dash": "dash"},
     "GRU": {"color": "#56B4E9", "symbol": "diamond", "dash": "dot"},
 }
-BAR_COLORS = ("#999999", "#000000")  # the shorter review light grey, the longer black
+BAR_COLORS = ("#c8c8c8", "#969696", "#646464", "#323232", "#000000")  # shorter reviews lighter, longer darker
 
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -130,7 +130,7 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
             x=labels,
             y=values,
             name=f"{n}-word review",
-            marker={"color": BAR_COLORS[k % 2], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
+            marker={"color": BAR_COLORS[k % len(BAR_COLORS)], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
             text=[f"{v:.0f}%" for v in values],
             textposition="outside",
             customdata=[first_word] * len(labels),
@@ -161,14 +161,16 @@ def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.F
         curve = np.asarray(curve, dtype=float)
         relative = curve / curve[0]  # (N,) the last word = 1
         logs.extend(np.log10(relative[relative > 0]))
-        style = CELL_STYLE.get(label, {"color": "#333", "symbol": "circle", "dash": "solid"})
+        style = CELL_STYLE.get(label.split(" ")[0].rstrip(","), {"color": "#333", "symbol": "circle", "dash": "solid"})
+        faded = label.endswith("untrained")  # the weights before training: thin, open markers, beside the trained line
         fig.add_scatter(
             x=np.arange(len(curve)),
             y=relative,
             name=label,
             mode="lines+markers",
-            line={"color": style["color"], "dash": style["dash"], "width": 3},
-            marker={"symbol": style["symbol"], "size": 7},
+            opacity=0.55 if faded else 1.0,
+            line={"color": style["color"], "dash": style["dash"], "width": 1.5 if faded else 3},
+            marker={"symbol": style["symbol"] + ("-open" if faded else ""), "size": 7},
             customdata=curve,
             hovertemplate=f"{label}, %{{x}} words before the end: %{{y:.3g}} × the last word's"
             "<br>(mean influence %{customdata:.3g})<extra></extra>",

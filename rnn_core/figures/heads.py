@@ -6,12 +6,14 @@ digits with what it means. LaTeX strings hold numbers only, never user text.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..explain.output_heads import HeadNumbers
-from .style import CLASS_COLORS, base_layout, class_label, readable_axes
+from .style import ACCENT, CLASS_COLORS, base_layout, class_label, readable_axes
 
 INK = "#333333"  # totals and reference lines: not a class, so not a class colour
 
@@ -176,3 +178,25 @@ def softmax_latex(numbers: HeadNumbers) -> str:
         rf"&\text{{sum}} = {' + '.join(_f(p) for p in n.softmax)} = {_f(n.softmax_total)}"
         r"\end{aligned}"
     )
+
+
+def sum_histogram(sums: np.ndarray, text: str, total: float, presenter: bool = False) -> go.Figure:
+    """How the three sigmoids' sum spreads over the dictionary (one word read alone each), with 1 and this text marked.
+
+    Shapes: sums (N,), one per dictionary word.
+    """
+    fig = go.Figure()
+    fig.add_histogram(
+        x=np.asarray(sums, dtype=float),
+        xbins={"start": 0.5, "end": 1.6, "size": 0.02},
+        marker={"color": "#999999", "line": {"color": "#ffffff", "width": 0.5}},
+        name="dictionary words",
+        hovertemplate="sum %{x}: %{y} words<extra></extra>",
+    )
+    fig.add_vline(x=1.0, line={"dash": "dash", "color": INK, "width": 2}, annotation_text="1", annotation_position="top")
+    fig.add_vline(x=total, line={"color": ACCENT, "width": 3}, annotation_text=f"“{html.escape(text[:20])}”: {total:.2f}",
+                  annotation_position="top right" if total < 1.2 else "top left")  # fmt: skip
+    fig.update_layout(**base_layout(height=230, presenter=presenter), showlegend=False, bargap=0.05)
+    fig.update_xaxes(title_text="sum of the three sigmoids (one word read alone)", range=[0.5, 1.6])
+    fig.update_yaxes(title_text="words")
+    return readable_axes(fig, presenter)

@@ -149,3 +149,9 @@ class SentimentRNN(nn.Module):
     def probs(self, ids: torch.Tensor) -> torch.Tensor:
         """Output probabilities after every word, (B, T) -> (B, T, C)."""
         return probs_from_logits(self(ids), self.config.head)
+
+
+def untrained(config: ModelConfig, seed: int) -> SentimentRNN:
+    """The weights a training run with this seed starts from (training builds its model here), in eval mode."""
+    torch.manual_seed(seed)
+    return SentimentRNN(config).eval()

@@ -90,6 +90,17 @@ def tokenize(text: str) -> list[str]:
     return _quote_tokens(tokens)
 
 
+_READABLE = {**{v: k for k, v in _SPECIAL.items()}, "``": '"', "''": '"'}
+
+
+def readable(token: str) -> str:
+    """A token as people write it, for the screen: -lrb- -> (, -lsb- -> [, `` and '' -> ", \\/ -> /.
+
+    The dictionary keeps the treebank's own spellings; only what users read changes.
+    """
+    return _READABLE.get(token, token).replace("\\/", "/")
+
+
 def treebank_word(word: str) -> str:
     """A treebank leaf as the dictionary stores it (lower case)."""
     return word.lower()

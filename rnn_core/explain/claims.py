@@ -1,0 +1,254 @@
+"""What the pages say about the shipped models, computed from the models themselves.
+
+A page never states a fact about a model that it has not just measured: each function here measures one
+thing (verdicts on a pair of reviews, how much of the gradient reaches the first word, how long a first word
+keeps its influence) and returns the numbers with the sentence that describes them, so the sentence changes
+when the models do. The tests recompute the numbers from the shipped models and check the sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model.network import SentimentRNN
+from .gradients import ReviewGradients, StepNumbers, review_influence
+from .trace import trace
+
+HALF = 0.5  # "keeps" a word while at least half of its influence is left
+
+
+def join(names: Sequence[str]) -> str:
+    """'RNN', 'RNN and LSTM', 'RNN, LSTM and GRU'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class PairVerdict:
+    """One model's answers to two texts that a reader labels differently."""
+
+    model: str
+    probs: tuple[float, float]  # P(positive) after the last word of each text
+    verdicts: tuple[str, str]  # the class each answer stands for
+    expected: tuple[str, str]  # what a reader says
+
+    @property
+    def right(self) -> tuple[bool, bool]:
+        return self.verdicts[0] == self.expected[0], self.verdicts[1] == self.expected[1]
+
+    @property
+    def both_right(self) -> bool:
+        return all(self.right)
+
+
+def pair_verdicts(models: Mapping[str, SentimentRNN], texts: tuple[str, str], expected: tuple[str, str]) -> list[PairVerdict]:
+    """Each model's verdict on both texts (one sigmoid output each: P(positive))."""
+    out = []
+    for label, model in models.items():
+        a, b = trace(model, texts[0]), trace(model, texts[1])
+        out.append(PairVerdict(label, (float(a.probs[-1, -1]), float(b.probs[-1, -1])), (a.final_class, b.final_class), expected))
+    return out
+
+
+def verdicts_on(models: Mapping[str, SentimentRNN], text: str) -> dict[str, tuple[float, str]]:
+    """Each model's P(positive) after the last word of ``text`` and the class it stands for."""
+    out = {}
+    for label, model in models.items():
+        tr = trace(model, text)
+        out[label] = (float(tr.probs[-1, -1]), tr.final_class)
+    return out
+
+
+def pair_lesson(verdicts: Sequence[PairVerdict]) -> str:
+    """One or two sentences on who tells the pair apart, and why a plain RNN may not."""
+    right = [v.model for v in verdicts if v.both_right]
+    wrong = [v for v in verdicts if not v.both_right]
+    if not wrong:
+        who = f"{join(right)} all tell" if len(right) > 1 else f"{join(right)} tells"
+        return f"{who} the two apart: what has been read is carried in the hidden state, in order."
+    said = []
+    for v in wrong:
+        if v.verdicts[0] == v.verdicts[1]:
+            said.append(f"{v.model} calls both {v.verdicts[0]}")
+        else:
+            said.append(f"{v.model} reads both the wrong way round")
+    text = (
+        f"{join(right)} {'tells' if len(right) == 1 else 'tell'} the two apart; "
+        if right
+        else "None of them tells the two apart: "
+    )
+    text += join(said) + "."
+    if any(v.model == "RNN" for v in wrong):
+        text += (
+            " A plain RNN mostly adds up the evidence of each word as it goes, and both texts hold the same words, "
+            "so it has little to tell them apart by."
+        )
+        gated = [m for m in right if m in ("LSTM", "GRU")]
+        if gated:
+            text += f" The gates of the {join(gated)} let a word such as “not” change how the next word is taken in."
+    return text
+
+
+def first_word_share(influence: np.ndarray) -> float:
+    """Influence of the first word over the largest influence of any word of the same review."""
+    influence = np.asarray(influence, dtype=float)
+    return float(influence[0] / max(influence.max(), 1e-300))
+
+
+def gradient_reach_lesson(shares: Mapping[str, float]) -> str:
+    """How much of the gradient reaches the first word, per model, and which lets through the least."""
+    listed = ", ".join(f"{label} {share:.2g}" for label, share in shares.items())
+    text = f"Gradient reaching the first word, as a share of the word that matters most: {listed}."
+    if len(shares) > 1:
+        least = min(shares, key=shares.get)
+        most = max(shares, key=shares.get)
+        ratio = shares[most] / max(shares[least], 1e-300)
+        text += f" The {least} lets the least through: {ratio:.3g} times less than the {most}."
+    return text
+
+
+def keeps_until(left: Mapping[int, float]) -> int | None:
+    """The shortest review length at which less than half of the first word's influence is left (None: never)."""
+    return next((n for n in sorted(left) if left[n] < HALF), None)
+
+
+def first_word_lesson(left: Mapping[str, Mapping[int, float]]) -> str:
+    """How long each model keeps its first word, read off the numbers (not what a textbook expects)."""
+    parts = []
+    for label, by_length in left.items():
+        lengths = sorted(by_length)
+        short = lengths[min(1, len(lengths) - 1)]
+        n = keeps_until(by_length)
+        kept = f"{label} keeps {by_length[short]:.0%} after {short} words"
+        if n is None:
+            parts.append(f"{kept} and still at least half at {lengths[-1]} words")
+        else:
+            parts.append(f"{kept} and drops below half at {n} words ({by_length[n]:.0%})")
+    return "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class OpeningSwap:
+    """One model's final answer to the same long review with two openings of opposite sentiment."""
+
+    model: str
+    glowing: float  # P(positive) after the last word, glowing opening
+    scathing: float  # the same, scathing opening
+    first_share: float  # the glowing review's first-word influence over its largest
+
+    @property
+    def remembers(self) -> bool:
+        """The opening still decides the answer: the verdicts differ."""
+        return (self.glowing >= HALF) != (self.scathing >= HALF)
+
+
+def opening_lesson(swaps: Sequence[OpeningSwap], words_between: int) -> str:
+    """Whether the answer remembers the opening, set against how little gradient reaches it."""
+    keep = [s.model for s in swaps if s.remembers]
+    lose = [s.model for s in swaps if not s.remembers]
+    text = ""
+    if keep:
+        text += (
+            f"{join(keep)} still {'remembers' if len(keep) == 1 else 'remember'} the opening {words_between} words later: "
+            "the verdict follows it. "
+        )
+    if lose:
+        text += f"{join(lose)} {'gives' if len(lose) == 1 else 'give'} the same verdict whichever opening comes first. "
+    faint = [s for s in swaps if s.remembers and s.first_share < 0.01]
+    if faint:
+        text += (
+            f"Yet the gradient that reaches the first word is tiny ({', '.join(f'{s.model} {s.first_share:.1g}' for s in faint)}"
+            " of the largest): units pushed to ±1 by tanh hold the opening, but tanh is flat there, so a small change "
+            "to an early word hardly moves the answer. The memory is there; the signal that training needs to learn "
+            "such memories is not."
+        )
+    return text.strip()
+
+
+def opening_swaps(models: Mapping[str, SentimentRNN], glowing: str, scathing: str) -> list[OpeningSwap]:
+    """Each model's final answer to both versions of a review, and how much gradient reaches the glowing one's first word."""
+    out = []
+    for label, model in models.items():
+        influence = review_influence(model, glowing)
+        a, b = trace(model, glowing), trace(model, scathing)
+        out.append(OpeningSwap(label, float(a.probs[-1, -1]), float(b.probs[-1, -1]), first_word_share(influence)))
+    return out
+
+
+def why_rnn_vanishes(model_name: str, numbers: StepNumbers, grads: ReviewGradients, seq_len: int) -> str:
+    """The plain RNN's step Jacobian in numbers: sigma_max(W_hh), tanh's slope and what they bound, on this review."""
+    lags = {k: grads.lag_median(k) for k in (1, 2, 5, 10, 25) if k < seq_len}
+    lag_text = "; ".join(f"{k} word{'s' * (k > 1)} back: {v:.2g}" for k, v in lags.items())
+    if numbers.sigma_max < 1:
+        bound = (
+            f"Since σ_max < 1, every step shrinks a gradient by at least that factor: after 10 words it is at most "
+            f"{numbers.sigma_max**10:.2g}."
+        )
+    else:
+        bound = (
+            "Since σ_max > 1, this bound alone does not force the gradient to shrink: a step can stretch some directions. "
+            "Whether it vanishes depends on how the steps combine, which the triangle above measures."
+        )
+    return (
+        "Going back one word, a plain RNN's gradient is multiplied by the step's Jacobian diag(1 - h_t²) · W_hh: once by "
+        f"W_hh, and once by tanh's slope 1 - h_t², which is never above 1. In {model_name}, the largest singular value "
+        f"of W_hh is **σ_max = {numbers.sigma_max:.3g}**; on this review tanh's slope averages **{numbers.mean_slope:.2f}** "
+        f"and a step stretches a gradient by at most **{grads.typical_gain:.3g}** (geometric mean over the words). {bound}"
+        + (f" Measured on this review (median of the triangle): {lag_text}." if lag_text else "")
+    )
+
+
+GATED_PATHS = {
+    "LSTM": ("c_t = f · c_(t-1) + i · g", "forget gate f"),
+    "GRU": ("h_t = (1 - z) · n + z · h_(t-1)", "update gate z"),
+}
+
+
+def why_gated_keeps(label: str, model_name: str, numbers: StepNumbers) -> str:
+    """The gated cell's memory path and its keep gate on this review."""
+    rule, gate = GATED_PATHS[label]
+    return (
+        f"**{label}** ({model_name}) carries its memory forward as {rule}: going back one word along that path "
+        f"multiplies the gradient by the {gate} alone, with no W_hh and no tanh slope in the way. On this review "
+        f"the {gate} averages **{numbers.mean_keep:.2f}** (1 = keep everything); σ_max of its stacked W_hh "
+        f"is {numbers.sigma_max:.3g}."
+    )
+
+
+def decay_lesson(trained: Mapping[str, float], untrained: Mapping[str, float], length: int) -> str:
+    """First word over last word at one length, trained against the untrained start, per model."""
+    parts = [f"{label} {trained[label]:.3g} (untrained {untrained[label]:.3g})" for label in trained if label in untrained]
+    return f"First word ÷ last word at {length} words: " + ", ".join(parts) + "."
+
+
+def sigmoid_sum_lesson(text: str, total: float, sums: np.ndarray) -> str:
+    """Where this text's three-sigmoid sum lies, and how far the whole dictionary's sums spread around 1."""
+    low, high = float(np.min(sums)), float(np.max(sums))
+    q1, q3 = (float(v) for v in np.percentile(sums, [25, 75]))
+    if abs(total - 1.0) >= 0.2:
+        verdict = "far from 1"
+    else:
+        verdict = "close to 1 here, by chance" if abs(total - 1.0) < 0.05 else "not 1"
+    return (
+        f"For “{text}” the three add up to **{total:.2f}**: {verdict}. Over all {len(sums):,} dictionary words read alone "
+        f"the sum runs from {low:.2f} to {high:.2f}; half of the words lie between {q1:.2f} and {q3:.2f}: trained on "
+        "the same labels, the three mostly agree, but nothing makes them add up to 1."
+    )
+
+
+def softmax_against_sigmoid_lesson(sigmoid_total: float) -> str:
+    """Panel 3's remark: the same sums through sigmoid, and whether they happen to add to about 1."""
+    if abs(sigmoid_total - 1.0) < 0.005:
+        return f"they add to {sigmoid_total:.3f}, close to 1 for this text by chance, not by design."
+    return f"they add to {sigmoid_total:.2f}, not 1."
+
+
+def near_half_lesson(probs: Mapping[str, float]) -> str:
+    """What one sigmoid says of neutral words: near 0.5, where an unsure review lands too (or, honestly, elsewhere)."""
+    listed = " and ".join(f"“{w}” at {p:.2f}" for w, p in probs.items())
+    if all(abs(p - 0.5) <= 0.1 for p in probs.values()):
+        return f"The neutral words land near 0.5 ({listed}), where an unsure review lands too: one number cannot tell them apart."
+    return f"The neutral words land at {listed}: a single sigmoid has no place of its own for neutral."
