@@ -34,7 +34,7 @@ fixed_models_note(models, missing)
 if not models:
     st.stop()
 if open_on(LONG_REVIEW, "vanishing_opened"):
-    st.info(f"This page opens on a {len(LONG_REVIEW.split())}-word review: forgetting needs distance to show.")
+    st.info(f"This page opens on a {len(tokenize(LONG_REVIEW))}-word review: forgetting needs distance to show.")
 text = review_box()
 tr = trace_or_message(next(iter(models.values())), text)
 if tr is None:

@@ -33,7 +33,7 @@ def test_unicode_and_markup_are_plain_tokens():
 
 
 def test_tokens_read_as_people_write_them_while_the_dictionary_keeps_its_own():
-    from rnn_core import load_vocab, trace
+    from rnn_core import load_vocab
     from rnn_core.text.tokenizer import readable
 
     tokens = tokenize('a (great) [film] and/or "so" {x}')

@@ -132,7 +132,9 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
             name=f"{n}-word review",
             marker={"color": BAR_COLORS[k % len(BAR_COLORS)], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
             text=[f"{v:.0f}%" for v in values],
-            textposition="outside",
+            textposition="inside",  # inside the bar: neighbours of equal height never overlap
+            insidetextanchor="end",
+            textangle=0,
             customdata=[first_word] * len(labels),
             hovertemplate=f"%{{x}}, {n}-word review: %{{y:.1f}}% of the influence of '%{{customdata}}' left<extra></extra>",
         )
@@ -145,6 +147,7 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
         **base_layout(height=360, presenter=presenter),
         barmode="group",
         legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
+        uniformtext={"minsize": 9, "mode": "hide"},  # a label that does not fit its bar is left to the hover
     )
     fig.update_yaxes(title_text="% of its influence left", range=[0, top])
     return readable_axes(fig, presenter)
@@ -181,5 +184,11 @@ def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.F
         **base_layout(height=380, presenter=presenter), legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"}
     )
     fig.update_xaxes(title_text="distance from the end (0 = the last word)")
-    fig.update_yaxes(title_text="influence relative to the last word", type="log", range=[low, high], dtick=1)
+    fig.update_yaxes(
+        title_text="influence relative to the last word",
+        type="log",
+        range=[low, high],
+        dtick=1 if high - low <= 8 else 2,
+        exponentformat="power",  # 10⁻¹², never the SI prefixes (1p) that Plotly picks by default
+    )
     return readable_axes(fig, presenter)
