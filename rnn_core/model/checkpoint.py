@@ -40,12 +40,12 @@ def models_dir() -> Path:
     return Path(os.environ.get(MODELS_ENV) or MODELS_DIR)
 
 
-def resolve_model_path(name_or_path: str | Path) -> Path:
-    """A bare name ("rnn-sst2") means <models folder>/<name>.pt; anything else is a path."""
+def resolve_model_path(name_or_path: str | Path, folder: Path | None = None) -> Path:
+    """A bare name ("rnn-sst2") means <folder (default: the models folder)>/<name>.pt; anything else is a path."""
     text = str(name_or_path)
     if "/" in text or "\\" in text or text.endswith(".pt"):
         return Path(text)
-    return models_dir() / f"{text}.pt"
+    return (folder or models_dir()) / f"{text}.pt"
 
 
 def save_model(model: SentimentRNN, path: str | Path, vocab: Vocab) -> None:
@@ -54,7 +54,8 @@ def save_model(model: SentimentRNN, path: str | Path, vocab: Vocab) -> None:
     torch.save(payload, path)
 
 
-def _read_payload(path: Path) -> dict:
+def read_payload(path: Path, expected: str = FORMAT) -> dict:
+    """The checkpoint's dictionary, read with weights_only=True; ModelFileError unless its format is ``expected``."""
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
     try:
@@ -62,8 +63,8 @@ def _read_payload(path: Path) -> dict:
     except Exception as err:  # a damaged zip, a pickle with code in it, a text file...
         first_line = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
         raise ModelFileError(f"{path}: damaged or not a safe PyTorch checkpoint ({first_line})") from None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelFileError(f"{path}: not an RNN Lens checkpoint (expected format {FORMAT!r})")
+    if not isinstance(payload, dict) or payload.get("format") != expected:
+        raise ModelFileError(f"{path}: not an RNN Lens checkpoint (expected format {expected!r})")
     return payload
 
 
@@ -73,7 +74,7 @@ def load_model(name_or_path: str | Path, vocab_path: str | Path = VOCAB_PATH) ->
     Raises ModelFileError naming the file if it is missing, damaged or foreign.
     """
     path = resolve_model_path(name_or_path)
-    payload = _read_payload(path)
+    payload = read_payload(path)
     vocab = load_vocab(str(vocab_path))
     try:
         config = ModelConfig(**payload["config"])

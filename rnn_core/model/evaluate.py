@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import torch
 
 from ..text.batches import evaluation_sentences, length_batches
 from ..text.data import find_data_dir
 from ..text.treebank import CLASS_NAMES, Phrase, read_split, sentences
-from .checkpoint import load_model
+from .checkpoint import load_model, resolve_model_path
 from .network import SentimentRNN, class_indices
 
 
@@ -51,16 +52,38 @@ def evaluate_model(model: SentimentRNN, sentence_list: list[Phrase]) -> dict:
     return metrics(predict(model, ids), gold, CLASS_NAMES[task])
 
 
+def update_card(card_path: str | Path, fields: dict) -> dict:
+    """Rewrite only ``fields``' keys in a model card (JSON), keeping every other key and its order; returns the card."""
+    path = Path(card_path)
+    card = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    card.update(fields)
+    path.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return card
+
+
 def main(argv: list[str] | None = None) -> None:
+    from .order_eval import minimal_pairs_score, negation_accuracy, order_card_fields  # it builds on this module
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="a name in assets/models or a path to a .pt file")
     parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
+    parser.add_argument("--update-card", action="store_true", help="write the negation and minimal-pair figures into the card")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args(argv)
-    torch.set_num_threads(min(2, torch.get_num_threads()))
+    if args.update_card and args.split != "test":
+        parser.error("--update-card records test-split figures: use --split test")
+    torch.set_num_threads(args.threads)
     model = load_model(args.model)
-    result = evaluate_model(model, sentences(read_split(find_data_dir(args.data_dir), args.split)))
+    sentence_list = sentences(read_split(find_data_dir(args.data_dir), args.split))
+    result = evaluate_model(model, sentence_list)
+    result["negation"] = negation_accuracy(model, sentence_list)
+    result["minimal_pairs"] = minimal_pairs_score(model)
     print(json.dumps({"model": model.name, "split": args.split, **result}))
+    if args.update_card:
+        card_path = resolve_model_path(args.model).with_suffix(".json")
+        update_card(card_path, order_card_fields(model, sentence_list))
+        print(f"updated {card_path}")
 
 
 if __name__ == "__main__":
