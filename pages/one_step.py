@@ -8,7 +8,7 @@ from rnn_core.figures.one_neuron import DIGITS, activation_figure, network_figur
 from rnn_core.lesson import ONE_STEP_MODELS
 from ui.figures import CHART, presenter
 from ui.messages import fixed_models_note, unknown_words_note
-from ui.models import get_model, model_name, model_problem
+from ui.models import get_model, model_label, model_name, model_problem, own_plain_rnn
 from ui.review import review_box, step_slider, trace_or_message
 
 st.title("Inside one step")
@@ -20,7 +20,10 @@ bigger = model_name(ONE_STEP_MODELS["bigger"])
 fixed_models_note({"one neuron": ONE_STEP_MODELS["one"], "bigger": ONE_STEP_MODELS["bigger"]})
 big = st.toggle(f"Bigger model: {bigger}, the same equations for one of its hidden units", key="one_step_model")
 path = ONE_STEP_MODELS["bigger" if big else "one"]
-name = model_name(path)
+yours = own_plain_rnn()  # a plain RNN this tab trained (Train your own) and picked in the sidebar
+if yours and st.toggle(f"The model you trained: {model_label(yours)}", key="one_step_yours"):
+    path = yours
+name = model_name(path) if path != yours else model_label(yours)
 problem = model_problem(path, cell="rnn", head="sigmoid")
 if problem:
     (st.warning if problem.missing else st.error)(problem.message)

@@ -7,7 +7,7 @@ import streamlit as st
 from rnn_core.lesson import DEFAULT_MODEL
 from rnn_core.model.checkpoint import models_dir
 
-from .models import model_card_line, model_catalogue, model_label, selected_model
+from .models import model_card_line, model_catalogue, model_label, selected_model, session_models
 
 PRESENTER_CSS = (
     "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMarkdown {font-size: 1.3rem;}"
@@ -28,7 +28,7 @@ def sidebar() -> bool:
     good, broken = model_catalogue()
     with st.sidebar:
         st.markdown("### RNN Lens")
-        names = list(good)
+        names = list(good) + list(session_models())  # this tab's own trained models come last
         if names:
             st.selectbox(
                 "Model",

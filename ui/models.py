@@ -5,6 +5,7 @@ Caching lives here: models once per process (read-only, eval mode), shared by ev
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +26,36 @@ def _set_threads() -> None:
     torch.set_num_threads(1)
 
 
+YOURS = "yours"  # session state: the models this browser tab trained itself (name -> model), never seen by other tabs
+
+
+def session_models() -> dict[str, SentimentRNN]:
+    """The models trained in this tab (Train your own), by name."""
+    return st.session_state.setdefault(YOURS, {})
+
+
+def add_session_model(model: SentimentRNN, label: str) -> str:
+    """Offer a model trained in this tab in its picker; returns its name: the label people read, made unique (so no
+    cache is ever shared by mistake) by a short random tag. The name is its own label wherever it is shown."""
+    name = f"{label} · #{uuid.uuid4().hex[:6]}"
+    model.name = name
+    session_models()[name] = model
+    return name
+
+
+def own_plain_rnn() -> str | None:
+    """The sidebar's model if this tab trained it and it is a plain RNN with one sigmoid (Inside one step can show it)."""
+    name = st.session_state.get("model")
+    own = session_models().get(name)
+    return name if own is not None and own.config.cell == "rnn" and own.config.head == "sigmoid" else None
+
+
 def get_model(name: str) -> SentimentRNN:
-    """A model by name (in the models folder) or path, loaded once per server process and shared by every
-    session (read-only, eval mode). Raises ModelFileError if its file is bad."""
+    """A model by name (in the models folder, or trained in this tab) or path, loaded once per server process and
+    shared by every session (read-only, eval mode). Raises ModelFileError if its file is bad."""
     through_the_router()
+    if name in session_models():
+        return session_models()[name]
     return _load_model(str(resolve_model_path(name)))
 
 
@@ -88,20 +115,25 @@ def _catalogue(folder: str) -> tuple[dict[str, dict], dict[str, str]]:
     return good, broken
 
 
+def _card(name: str) -> dict:
+    own = session_models().get(name)
+    return own.card if own is not None else model_catalogue()[0].get(name, {})
+
+
 def model_label(name: str) -> str:
     """'rnn-sst2 · RNN, sigmoid · 82%', from the model's card, for the picker and the pages' captions."""
-    return short_label(name, model_catalogue()[0].get(name, {}))
+    return name if name in session_models() else short_label(name, _card(name))
 
 
 def model_card_line(name: str) -> str:
     """The model's cell, output head and test accuracy in one line, from its card."""
-    return card_line(model_catalogue()[0].get(name, {}))
+    return card_line(_card(name))
 
 
 def selected_model() -> str:
     """The model chosen in the sidebar (the default if the choice is gone)."""
     good = model_catalogue()[0]
     name = st.session_state.get("model")
-    if name in good:
+    if name in good or name in session_models():
         return name
     return DEFAULT_MODEL if DEFAULT_MODEL in good else next(iter(good), DEFAULT_MODEL)

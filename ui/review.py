@@ -8,7 +8,7 @@ from rnn_core import MAX_TOKENS, ModelFileError, TextError, Trace, trace
 from rnn_core.lesson import DEFAULT_REVIEW
 from rnn_core.model.checkpoint import resolve_model_path
 
-from .models import get_model
+from .models import get_model, session_models
 from .router import through_the_router
 
 # The review box takes at most this many characters (300 words need about 2,000). The review lives in the URL, and
@@ -17,7 +17,10 @@ MAX_REVIEW_CHARS = 10_000
 
 
 def get_trace(model_name: str, text: str) -> Trace:
-    """The trace of a text through a model (by name or path), cached per (model file, text)."""
+    """The trace of a text through a model (by name or path), cached per (model file, text); a model this tab
+    trained itself is traced afresh (a few milliseconds), so no cache ever holds it."""
+    if model_name in session_models():
+        return trace(session_models()[model_name], text)
     return _trace(str(resolve_model_path(model_name)), text)
 
 

@@ -252,3 +252,17 @@ def near_half_lesson(probs: Mapping[str, float]) -> str:
     if all(abs(p - 0.5) <= 0.1 for p in probs.values()):
         return f"The neutral words land near 0.5 ({listed}), where an unsure review lands too: one number cannot tell them apart."
     return f"The neutral words land at {listed}: a single sigmoid has no place of its own for neutral."
+
+
+def memory_lesson(fillers: Sequence[int], median: Mapping[str, Sequence[float]], crossover: Mapping[str, int | None]) -> str:
+    """What the reference runs of the memory task show, cell by cell, from their numbers."""
+    parts = []
+    for cell, values in median.items():
+        n = crossover.get(cell)
+        if n is None:
+            parts.append(f"{cell} learns it at every L up to {fillers[-1]} (median held-out accuracy {min(values):.2f} or more)")
+        else:
+            k = list(fillers).index(n)
+            kept = f"learns it up to L = {fillers[k - 1]} and " if k > 0 else ""
+            parts.append(f"{cell} {kept}falls to chance from L = {n} ({values[k]:.2f})")
+    return "; ".join(parts) + "."
