@@ -41,6 +41,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 2000})
     pg = context.new_page()
+    pg.set_default_timeout(60_000)  # a first visit computes the page's curves: slow on a busy 2-core machine
     problems: list[str] = []
     pg.on("console", lambda m: m.type == "error" and not is_harmless(m.text) and problems.append(m.text))
     pg.on("pageerror", lambda e: problems.append(str(e)))
