@@ -73,3 +73,13 @@ st.page_link(
     label="**Sigmoid vs softmax**: one output, three outputs, or one distribution.",
     icon=":material/stacked_bar_chart:",
 )
+st.page_link(
+    "pages/explorer.py",
+    label="**Hidden-state explorer**: where a review travels in the state space, and what each unit responds to.",
+    icon=":material/scatter_plot:",
+)
+st.page_link(
+    "pages/train.py",
+    label="**Train your own**: watch a network learn, and the memory task where a plain RNN fails.",
+    icon=":material/model_training:",
+)

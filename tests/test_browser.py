@@ -82,7 +82,7 @@ def test_home_page(page, base_url):
     shot(page, "home")
     assert page.get_by_test_id("stException").count() == 0
     tour = page.get_by_test_id("stMain").get_by_test_id("stPageLink")
-    assert tour.count() == 4
+    assert tour.count() == 6
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])

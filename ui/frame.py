@@ -18,7 +18,7 @@ PRESENTER_CSS = (
 
 # Which pages follow the picker: the others compare or explain fixed models, which they name at their top.
 PICKER_HELP = (
-    "Word by word follows this model. Why sequences?, Inside one step, Vanishing gradients and Sigmoid vs softmax "
+    "Word by word and the Hidden-state explorer follow this model. Why sequences?, Inside one step, Vanishing gradients and Sigmoid vs softmax "
     "always use the fixed models they name at their top."
 )
 
