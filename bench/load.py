@@ -34,7 +34,7 @@ from pathlib import Path
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from rnn_core.text.tokenizer import tokenize
+from rnn_core.text.tokenizer import readable, tokenize
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, stop_server, wait_until_healthy
 from .timing import load_average, machine
@@ -59,8 +59,8 @@ def review_for(i: int) -> str:
 
 
 def labels(text: str) -> str:
-    """The Word-by-word chart's slider labels for a text: '1: the|2: film|...'."""
-    return "|".join(f"{t + 1}: {w}" for t, w in enumerate(tokenize(text)))
+    """The words the Word-by-word player steps through for a text: 'the|film|...'."""
+    return "|".join(readable(t) for t in tokenize(text))
 
 
 # Done = the script has stopped and every chart on the page is drawn (and, for Word by word, holds this text).
@@ -72,10 +72,10 @@ JS_PAGE_DONE = """([title, want]) => {
   const charts = [...document.querySelectorAll('[data-testid=stMain] [data-testid=stPlotlyChart]')];
   if (!charts.every(c => c.querySelector('.js-plotly-plot .main-svg'))) return false;
   if (!want) return true;
-  const gd = document.querySelector('[data-testid=stMain] .js-plotly-plot');
-  return !!(gd && gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0].steps.map(s => s.label).join('|') === want);
+  const player = document.rnnLensPlayer;
+  return !!(player && player.data && player.data.words.join('|') === want && player.charts().length === 2);
 }"""
-JS_ARM_PLAY = """() => { const gd = document.querySelector('[data-testid=stMain] .js-plotly-plot');
+JS_ARM_PLAY = """() => { const gd = document.querySelector('[data-testid=stMain] .st-key-wbw_network .js-plotly-plot');
   window.__playStarted = null; if (!gd || !gd.once) return false;
   gd.once('plotly_animatingframe', () => { window.__playStarted = performance.now(); }); return true; }"""
 
@@ -230,7 +230,7 @@ class Session:
             async def press_play() -> None:
                 if not await page.evaluate(JS_ARM_PLAY):
                     raise PlaywrightError("no chart to play")
-                await page.locator("g.updatemenu-button", has_text="Play").click()
+                await page.locator("[data-part=play]").click()  # the word player (ui/player.js)
 
             await self.step(page, "press Play", press_play, wbw, play=True)
             nav = page.get_by_test_id("stSidebarNav")

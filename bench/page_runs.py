@@ -104,13 +104,13 @@ def page_rows(review_words: dict[str, int | None], repeats: int) -> dict:
 
 
 def figure_rows(lengths: tuple[int, ...], repeats: int, min_seconds: float) -> list[dict]:
-    """Where the Word-by-word page's time goes: the trace against building its animated figure (and its JSON).
+    """Where the Word-by-word page's time goes: the trace against building its two figures (and their JSON).
 
-    The figure holds one animation frame per word, so it grows with the review; the baseline is the trace
-    of the same review (what the model computes).
+    The network figure holds one animation frame per word, so it grows with the review; the other holds the
+    answers over the hidden states. The baseline is the trace of the same review (what the model computes).
     """
     from rnn_core import load_model, trace
-    from rnn_core.figures.sequence import word_by_word_figure
+    from rnn_core.figures.sequence import answer_state_figure, word_by_word_figure
 
     from .timing import compare
 
@@ -119,8 +119,13 @@ def figure_rows(lengths: tuple[int, ...], repeats: int, min_seconds: float) -> l
     for words in lengths:
         text = review_text(words)
         tr = trace(model, text)
-        build = lambda tr=tr: word_by_word_figure(tr.tokens, tr.ids, tr.hidden, tr.probs, tr.classes)  # noqa: E731
-        fig = build()
-        fns = {"trace": lambda text=text: trace(model, text), "figure": build, "figure_json": fig.to_json}
-        rows.append({"words": words, "json_mb": len(fig.to_json()) / 1e6, **compare(fns, "trace", repeats, min_seconds)})
+
+        def build(tr=tr) -> tuple:
+            network = word_by_word_figure(tr.words, tr.ids, tr.hidden, tr.probs, float(tr.start_probs[-1]))
+            return network, answer_state_figure(tr.words, tr.hidden, tr.probs, tr.classes)
+
+        figs = build()
+        to_json = lambda figs=figs: [f.to_json() for f in figs]  # noqa: E731
+        fns = {"trace": lambda text=text: trace(model, text), "figure": build, "figure_json": to_json}
+        rows.append({"words": words, "json_mb": sum(map(len, to_json())) / 1e6, **compare(fns, "trace", repeats, min_seconds)})
     return rows

@@ -8,7 +8,7 @@ from rnn_core.explain.treebank_states import NEIGHBOURS, neighbour_rows, unit_co
 from rnn_core.figures.atlas import unit_figure
 from rnn_core.lesson import ORDER_PAIR
 from ui import atlas as ua
-from ui.figures import CHART, cached_figure, presenter
+from ui.figures import cached_figure, page_charts, presenter
 from ui.messages import unknown_words_note
 from ui.models import get_model, model_label, selected_model
 from ui.review import open_on, review_box, trace_or_message
@@ -33,6 +33,7 @@ second = ua.second_review_box()
 tr2 = trace_or_message(model_name, second) if second else None
 texts = (text,) if tr2 is None else (text, second)
 one_unit = tr.hidden.shape[1] == 1
+charts = page_charts("explorer", text)  # each chart's download is named after the page, the chart and the review
 
 st.subheader("1 · The state map")
 status = ua.get_atlas_status(model_name)
@@ -44,7 +45,7 @@ if status.atlas is None:
 else:
     a = status.atlas
     zoom = st.toggle("Zoom in on the reviews", key="explorer_zoom", help="Fit the map to the paths instead of all the dots.")
-    st.plotly_chart(ua.state_map(model_name, texts, zoom, presenter()), key="explorer_map", **CHART)
+    st.plotly_chart(ua.state_map(model_name, texts, zoom, presenter()), key="explorer_map", **charts("map"))
     st.caption(
         f"Each dot is the hidden state after one word of a training sentence ({len(a.sample_xy):,} drawn at random from "
         f"the {a.states:,} states of {a.sentences:,} sentences), coloured by the model's answer there. The two axes are "
@@ -61,7 +62,7 @@ st.plotly_chart(
     key=ua.ATLAS_CHART_KEY,
     on_select=ua.pick_from_atlas,
     selection_mode="points",
-    **CHART,
+    **charts("units"),
 )
 st.caption(
     "One small chart per hidden unit: its value h after each word of the first review, from -1 (bottom of its box) to "
@@ -76,7 +77,7 @@ unit = ua.unit_picker(model_name)
 st.markdown(unit_meaning(unit_report(model, tr, unit)))
 lines = unit_lines(tr, unit)
 fig = cached_figure(unit_figure, tr.words, unit, lines.hidden, lines.gates, lines.candidate, lines.memory, presenter=presenter())
-st.plotly_chart(fig, key="explorer_unit_chart", **CHART)
+st.plotly_chart(fig, key="explorer_unit_chart", **charts(f"unit-{unit}"))
 st.caption(
     f"Unit {unit}'s h after each word of the first review, on the fixed scale -1..1."
     + (

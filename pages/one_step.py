@@ -6,7 +6,8 @@ import streamlit as st
 from rnn_core.explain.one_neuron import input_weight_extremes, strongest_unit, unit_steps
 from rnn_core.figures.one_neuron import DIGITS, activation_figure, network_figure, step_equations
 from rnn_core.lesson import ONE_STEP_MODELS
-from ui.figures import CHART, presenter
+from ui.export import trace_downloads
+from ui.figures import page_charts, presenter
 from ui.messages import fixed_models_note, unknown_words_note
 from ui.models import get_model, model_label, model_name, model_problem, own_plain_rnn
 from ui.review import review_box, step_slider, trace_or_message
@@ -58,6 +59,7 @@ if H > 1:
     )  # fmt: skip
 
 text = review_box()
+charts = page_charts("one_step", text)
 tr = trace_or_message(path, text)
 if tr is None:
     st.stop()
@@ -69,7 +71,7 @@ step = step_slider("Word shown in the equations (use ← → to step)", T, key="
 where = f"dictionary index {s.ids[step]}" if s.known[step] else "not in the dictionary: read as <unk>, index " + str(s.ids[step])
 st.text(f"Word {step + 1} of {T}: {s.tokens[step]}   ({where})")
 
-st.plotly_chart(network_figure(s, step, V, presenter()), key="one_step_network", **CHART)
+st.plotly_chart(network_figure(s, step, V, presenter()), key="one_step_network", **charts("network"))
 st.caption(
     "Only the current word's input is 1 (lit), so only its weight reaches the hidden neuron; the other inputs are 0. "
     "The loop carries h from the previous word. From h_t two arrows leave: to the output neuron (the answer now) "
@@ -93,7 +95,7 @@ if not s.single:
 later.markdown("Or pass it on: it becomes h_(t-1) when the next word is read")
 later.latex(eq["pass"])
 
-st.plotly_chart(activation_figure(s, step, presenter()), key="one_step_curves", **CHART)
+st.plotly_chart(activation_figure(s, step, presenter()), key="one_step_curves", **charts("curves"))
 st.caption(
     "Left: tanh turns the sum into h_t (flat beyond about ±3: a large sum cannot push h past ±1). "
     "Right: sigmoid turns the output sum into P(positive); above the dotted line 0.5 the answer is positive. "
@@ -112,6 +114,7 @@ per_unit = (
 st.caption(
     "One row per word; i is the word's dictionary index. h_t = tanh(sum), y_t = σ(W_hy·h_t + b_y) = P(positive). " + per_unit
 )
+trace_downloads("one_step", text, {"trace": tr})
 
 st.subheader(f"What {who} learned")
 up, down = input_weight_extremes(model, unit, k=10)

@@ -9,7 +9,8 @@ from rnn_core.figures.gradients import decay_figure, first_word_figure, influenc
 from rnn_core.lesson import EXAMPLE_REVIEWS, LONG_EXAMPLE, LONG_SCATHING, PLAIN_MIDDLE
 from ui import gradients as g
 from ui.claims import get_opening_swaps
-from ui.figures import CHART, presenter
+from ui.export import gradient_downloads
+from ui.figures import page_charts, presenter
 from ui.messages import as_plain, fixed_models_note, unknown_words_note
 from ui.models import model_name
 from ui.review import open_on, review_box, trace_or_message
@@ -36,6 +37,7 @@ if not models:
 if open_on(LONG_REVIEW, "vanishing_opened"):
     st.info(f"This page opens on a {len(tokenize(LONG_REVIEW))}-word review: forgetting needs distance to show.")
 text = review_box()
+charts = page_charts("vanishing", text)
 tr = trace_or_message(next(iter(models.values())), text)
 if tr is None:
     st.stop()
@@ -50,7 +52,7 @@ if tr.seq_len < SHORT_REVIEW:
 
 st.subheader("1 · How much each word moves the final answer")
 rows = {label: g.get_influence(name, text) for label, name in models.items()}
-st.plotly_chart(influence_heatmap(tr.words, rows, presenter=presenter()), key="vanishing_heatmap", **CHART)
+st.plotly_chart(influence_heatmap(tr.words, rows, presenter=presenter()), key="vanishing_heatmap", **charts("influence"))
 st.markdown(claims.gradient_reach_lesson({label: claims.first_word_share(row) for label, row in rows.items()}))
 st.caption(
     "One row per model, one column per word. Colour: the size of the gradient of the final answer (the logit) with "
@@ -71,7 +73,7 @@ chosen = st.selectbox("Model", list(models), format_func=lambda k: f"{k} ({model
 grads = g.get_review_gradients(models[chosen], text)
 first = grads.first_word
 triangle = state_triangle(tr.words[first:], grads.state_norms, chosen, first=first, presenter=presenter())
-st.plotly_chart(triangle, key="vanishing_triangle", **CHART)
+st.plotly_chart(triangle, key="vanishing_triangle", **charts("state-matrix"))
 st.caption(
     "Row s, column t: how much the hidden state after word s still changes when the state after an earlier word t is "
     "nudged (the Jacobian ∂h_s/∂h_t, its Frobenius norm over √H; for the LSTM the nudge includes its memory cell c_t). "
@@ -79,10 +81,12 @@ st.caption(
     + (f" This review has {tr.seq_len} words; the triangle shows the last {tr.seq_len - first}." if first else "")
 )
 
+gradient_downloads(text, tr, rows, grads)
+
 st.subheader("3 · The same first word, in longer and longer reviews")
 experiments = {label: g.get_experiment(name, tr.ids[0]) for label, name in models.items()}
 left = {k: e.left for k, e in experiments.items()}
-st.plotly_chart(first_word_figure(left, tr.words[0], presenter()), key="vanishing_experiment", **CHART)
+st.plotly_chart(first_word_figure(left, tr.words[0], presenter()), key="vanishing_experiment", **charts("first-word"))
 st.markdown(claims.first_word_lesson(left))
 st.caption(
     f"The article's experiment: your review's first word, “{as_plain(tr.words[0])}”, followed by random dictionary words "
@@ -98,7 +102,7 @@ length = st.radio(
 decays = {label: g.get_decay(name) for label, name in models.items()}
 starts = {label: g.get_initial_decay(name) for label, name in models.items()}
 curves = {k: d.curves[length] for k, d in decays.items()} | {f"{k} untrained": d.curves[length] for k, d in starts.items()}
-st.plotly_chart(decay_figure(curves, presenter()), key="vanishing_decay", **CHART)
+st.plotly_chart(decay_figure(curves, presenter()), key="vanishing_decay", **charts("decay"))
 trained = {k: d.first_last_ratio(length) for k, d in decays.items()}
 st.markdown(claims.decay_lesson(trained, {k: d.first_last_ratio(length) for k, d in starts.items()}, length))
 st.caption(
@@ -113,10 +117,12 @@ if "RNN" in models:
     scaled = g.get_scaled_decay(models["RNN"], factor)
     st.plotly_chart(
         influence_heatmap(tr.words, {f"RNN, W_hh × {factor:g}": g.get_scaled_influence(models["RNN"], text, factor)},
-                          presenter=presenter()), key="vanishing_scaled_row", **CHART,
+                          presenter=presenter()), key="vanishing_scaled_row", **charts("scaled"),
     )  # fmt: skip
     st.plotly_chart(
-        decay_figure({f"RNN, W_hh × {factor:g}": scaled.curves[length]}, presenter()), key="vanishing_scaled_decay", **CHART
+        decay_figure({f"RNN, W_hh × {factor:g}": scaled.curves[length]}, presenter()),
+        key="vanishing_scaled_decay",
+        **charts("scaled-decay"),
     )
     st.caption(
         f"First word ÷ last word at {length} words with W_hh × {factor:g}: {scaled.first_last_ratio(length):.3g} "

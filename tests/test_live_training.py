@@ -202,17 +202,3 @@ def test_the_reference_command_regenerates_its_numbers(tmp_path):
 
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["fillers"] == [2] and all(v["median"][0] > 0.9 for v in data["cells"].values())
-
-
-def test_sentiment_sample_keeps_clear_labels_and_pads_on_the_left(tiny_vocab):
-    from rnn_core.model.memory_task import sentiment_sample
-    from rnn_core.text.treebank import Phrase
-
-    phrases = [Phrase(("not", "good"), 1), Phrase(("the", "movie", "is", "great"), 4), Phrase(("it", "'s"), 2),
-               Phrase(("bad",), 0), Phrase(("good", "movie"), 3)]  # fmt: skip
-    data = sentiment_sample(phrases, tiny_vocab, n=10, seed=0)
-    assert len(data) == 3  # neutral and one-word phrases left out
-    assert data.ids.shape == (3, 4) and data.mask.sum(dim=1).tolist() == [int(m.sum()) for m in data.mask]
-    by_length = {int(m.sum()): int(y) for m, y in zip(data.mask, data.labels)}
-    assert by_length == {2: by_length[2], 4: 1} and set(data.labels.tolist()) <= {0, 1}
-    assert all(not m[: len(m) - int(m.sum())].any() for m in data.mask)  # padding only at the start

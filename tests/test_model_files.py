@@ -106,14 +106,11 @@ def test_a_folder_of_only_bad_files_says_so(models_folder):
     assert any("No trained model could be loaded" in e.value for e in at.error)
 
 
-def test_the_picker_shows_cell_head_and_accuracy_from_each_card():
+def test_the_picker_offers_names_and_its_caption_the_card():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception, at.exception
-    for option in at.selectbox(key="model").options:
-        name = option.split(" ")[0]
-        card = json.loads((MODELS_DIR / f"{name}.json").read_text())
-        cell, head = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[card["cell"]], card["head"].replace("sigmoid3", "3 sigmoids")
-        assert option == f"{name} · {cell}, {head} · {card['test_accuracy'] * 100:.0f}%"
+    # The options are the models' names (a link says ?model=gru-sst2); the line under the picker says the rest.
+    assert sorted(at.selectbox(key="model").options) == sorted(p.stem for p in MODELS_DIR.glob("*.pt"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["model"] = "gru-sst2"  # as a shared link or an earlier choice leaves it
     at.run()

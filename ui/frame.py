@@ -7,18 +7,22 @@ import streamlit as st
 from rnn_core.lesson import DEFAULT_MODEL
 from rnn_core.model.checkpoint import models_dir
 
-from .models import model_card_line, model_catalogue, model_label, selected_model, session_models
+from .figures import image_format_control
+from .handout import handout_button
+from .links import read_link, reset_button
+from .models import model_card_line, model_catalogue, selected_model, session_models
 
 PRESENTER_CSS = (
     "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMarkdown {font-size: 1.3rem;}"
     " .stMainBlockContainer h1 {font-size: 3rem;} textarea {font-size: 1.4rem !important;}"
-    " .stMainBlockContainer .katex {font-size: 1.5rem;} .stMainBlockContainer [data-testid=stText] {font-size: 1.2rem;}</style>"
+    " .stMainBlockContainer .katex {font-size: 1.5rem;} .stMainBlockContainer [data-testid=stText] {font-size: 1.2rem;}"
+    " .stMainBlockContainer [data-testid=stTable] {font-size: 1.25rem;}</style>"
 )
 
 
 # Which pages follow the picker: the others compare or explain fixed models, which they name at their top.
 PICKER_HELP = (
-    "Word by word and the Hidden-state explorer follow this model. Why sequences?, Inside one step, Vanishing gradients and Sigmoid vs softmax "
+    "Word by word follows this model. Why sequences?, Inside one step, Vanishing gradients and Sigmoid vs softmax "
     "always use the fixed models they name at their top."
 )
 
@@ -29,16 +33,16 @@ def sidebar() -> bool:
     with st.sidebar:
         st.markdown("### RNN Lens")
         names = list(good) + list(session_models())  # this tab's own trained models come last
+        read_link(names)
         if names:
-            st.selectbox(
+            st.selectbox(  # options are names: the URL holds ?model=gru-sst2, so a link can name a model
                 "Model",
                 names,
                 index=names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0,
-                format_func=model_label,
                 key="model",
                 bind="query-params",
                 persist_state="session",
-                help=f"{PICKER_HELP} The model's cell, output head and test accuracy are in its label.",
+                help=f"{PICKER_HELP} The line below names the model's cell, output head and test accuracy.",
             )
             st.caption(model_card_line(selected_model()))
             st.caption(PICKER_HELP)
@@ -49,6 +53,10 @@ def sidebar() -> bool:
             persist_state="session",
             help="Larger type and fewer controls, for a projector.",
         )
+        reset_button(names)
+        image_format_control()
+        if names:
+            handout_button(selected_model())
         for name, why in broken.items():
             st.warning(f"Model {name} is not offered: {why}", icon="⚠️")
     if not good:
@@ -57,5 +65,6 @@ def sidebar() -> bool:
         )
         return False
     if st.session_state.get("presenter"):
+        st.set_page_config(initial_sidebar_state="collapsed")  # once, as presenter mode starts: the » button reopens it
         st.html(PRESENTER_CSS)
     return True

@@ -7,6 +7,7 @@ import streamlit as st
 from rnn_core import Trace
 from rnn_core.figures.style import CLASS_COLORS, class_label
 from rnn_core.lesson import Example
+from rnn_core.text.tokenizer import is_punctuation, readable
 
 from .figures import presenter
 from .models import model_name
@@ -19,12 +20,12 @@ def as_plain(text: str) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
 
 
-def verdict(tr: Trace) -> None:
-    """The review's answer after its last word, large, with colour and symbol."""
+def verdict(tr: Trace, half: bool = False) -> None:
+    """The review's answer after its last word, large, with colour and symbol (``half``: in half the page's width)."""
     label = tr.final_class
     k = 0 if tr.head == "sigmoid" else tr.classes.index(label)
     what = "P(positive)" if tr.head == "sigmoid" else f"P({label})"
-    size = "3rem" if presenter() else "2rem"
+    size = {(False, False): "2rem", (True, False): "3rem", (False, True): "1.35rem", (True, True): "2rem"}[(presenter(), half)]
     st.html(
         f'<div style="font-size:{size};font-weight:700;color:{CLASS_COLORS[label]}">Verdict: {class_label(label)}'
         f' <span style="font-weight:400;font-size:0.6em;color:#333">{what} = {tr.probs[-1][k]:.3f}</span></div>'
@@ -38,6 +39,13 @@ def unknown_words_note(tr: Trace) -> None:
     if unknown:
         shown = ", ".join(f"“{as_plain(w)}”" for w in unknown[:12]) + (" …" if len(unknown) > 12 else "")
         st.caption(f"Not in the 10,000-word dictionary, read as `<unk>`: {shown}")
+    known = [t for t, k in zip(tr.tokens, tr.known) if k]
+    if known and all(is_punctuation(t) for t in known):
+        marks = " ".join(dict.fromkeys(f"“{as_plain(readable(t))}”" for t in known))
+        st.info(
+            f"Only punctuation was read ({marks}): no word of this text is in the 10,000-word dictionary. The answer, "
+            f"P(positive) = {tr.probs[-1][-1]:.3f}, shows what the network makes of punctuation alone, not of a review."
+        )
     if len(every_unknown) == len(tr.tokens):
         st.info(
             "No word of this text is in the dictionary, so the network reads the same `<unk>` column at every step: "

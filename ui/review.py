@@ -9,6 +9,7 @@ from rnn_core.lesson import DEFAULT_REVIEW
 from rnn_core.model.checkpoint import resolve_model_path
 
 from .models import get_model, session_models
+from .paste import cut_note, cut_on_second_run, keep_what_fits
 from .router import through_the_router
 
 # The review box takes at most this many characters (300 words need about 2,000). The review lives in the URL, and
@@ -32,26 +33,25 @@ def _trace(path: str, text: str) -> Trace:
 def review_box(label: str = "Review", height: int = 90) -> str:
     """The review shared by every page and kept in the URL (?review=...), so a link opens the same view."""
     through_the_router()
+    keep_what_fits(MAX_REVIEW_CHARS)  # no max_chars on the box: the browser would drop a longer paste whole
     text = st.text_area(
         label,
         value=DEFAULT_REVIEW,
         key="review",
         height=height,
-        max_chars=MAX_REVIEW_CHARS,  # a longer paste (or ?review= value) is cut here, and trace_or_message says so
+        on_change=keep_what_fits,
+        args=(MAX_REVIEW_CHARS,),
         bind="query-params",
         persist_state="session",
-        help=f"Any English text; up to {MAX_TOKENS} words and punctuation marks. Press Ctrl+Enter to apply.",
+        help=f"Any English text; up to {MAX_TOKENS} words and punctuation marks ({MAX_REVIEW_CHARS:,} characters). "
+        "Press Ctrl+Enter to apply.",
     )
-    return text or ""
+    return cut_on_second_run(text or "", MAX_REVIEW_CHARS)
 
 
 def trace_or_message(model_name: str, text: str) -> Trace | None:
     """The trace, or None after showing a clear message on the page (never a stack trace)."""
-    if len(text) >= MAX_REVIEW_CHARS:  # the review box holds no more: a longer paste was cut to fit
-        st.warning(
-            f"This text fills the review box ({MAX_REVIEW_CHARS:,} characters, the most it holds); RNN Lens reads up to "
-            f"{MAX_TOKENS} words and punctuation marks. Please shorten it."
-        )
+    if cut_note(text, MAX_REVIEW_CHARS, MAX_TOKENS):
         return None
     try:
         return get_trace(model_name, text)

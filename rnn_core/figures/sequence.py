@@ -1,8 +1,14 @@
-"""Figures for the Word-by-word page: arrays in, Plotly figures out.
+"""Figures for the Word-by-word page: arrays in, Plotly figures out. Both open on the last word: the review fully read.
 
-One figure holds the four views (unrolled network, hidden-state heatmap,
-answer after each word, one-hot vector), animated together by Plotly frames,
-one frame per word, so Play and the step slider run in the browser.
+- ``word_by_word_figure``: 1 the unrolled network, a window of cells around the current word (network.py), and
+  2 the current word as a one-hot vector; one Plotly frame per word, changing scatter traces only.
+- ``answer_state_figure``: 3 the answer after each word over 4 the hidden state after each word (heatmap), on one
+  word axis. It is never redrawn while the review plays: the page's player lays the current word's column, the
+  current answer and a veil over the words not read yet on top of it (layout.meta["answer"] gives it the answers).
+
+Why two figures, and no moving parts in the second: a frame that skips the full redraw (the only way to step
+without a visible stall) drops the traces it cannot animate, heatmaps among them; and moving a shape by relayout
+redraws the whole figure in plotly.js 4 (about 17 ms a step measured in the page, against 0.1 ms for the overlay).
 """
 
 from __future__ import annotations
@@ -11,66 +17,62 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, base_layout, class_label, readable_axes
+from .network import BLANK, Y_RANGE, escaped, network_static, network_step, network_styles, x_range
+from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, FONT_SIZE, base_layout, class_label, readable_axes
+from .word_axis import PLOT_PX, word_ticks
 
 GRID = 100  # the one-hot vector drawn as a 100 x 100 grid: 10,000 cells, one lit
-WINDOW = 12  # words visible at once in the unrolled network
+# Heights (px, normal / presenter): together with the player they fit below the review box on a 1280x800 laptop and
+# on a 1920x1080 projector; the player shrinks them on a smaller screen.
+NETWORK_HEIGHT = {False: 200, True: 280}
+ANSWER_STATE_HEIGHT = {False: 380, True: 540}
+MARGIN = {False: {"l": 56, "r": 70}, True: {"l": 70, "r": 84}}  # the same on both figures: their panels line up
+# The page's colours, said once in answer_state_figure's legend: each colour means one thing everywhere on the page.
+COLOUR_KEY = (
+    ("moved P(positive) up", {"symbol": "triangle-up", "color": CLASS_COLORS["positive"]}),
+    ("moved it down", {"symbol": "triangle-down", "color": CLASS_COLORS["negative"]}),
+    ("h > 0", {"symbol": "square", "color": "#762a83"}),
+    ("h < 0", {"symbol": "square", "color": "#1b7837"}),
+    ("current word", {"symbol": "square-open", "color": ACCENT, "line": {"width": 3}}),
+)
 
 
-def _cover(t: int, seq_len: int, height: float) -> tuple[list, list]:
-    """A rectangle over the words not yet read (after step t)."""
-    x0, x1 = t + 0.5, seq_len - 0.5 + 1e-3
-    return [x0, x1, x1, x0, x0], [-0.5, -0.5, height - 0.5, height - 0.5, -0.5]
+def token_deltas(probs: np.ndarray, start_prob: float) -> np.ndarray:
+    """How much each word moved P(positive): p_t - p_{t-1}, with p_0 the answer before any word. (T,)"""
+    answer = probs[:, -1]  # (T,)
+    return np.diff(np.concatenate([[start_prob], answer]))
 
 
-def _window(t: int, seq_len: int) -> list[float]:
-    start = min(max(0, t - WINDOW // 2), max(0, seq_len - WINDOW))
-    return [start - 0.6, start + WINDOW - 0.4]
-
-
-def _step_traces(t: int, tokens: list[str], probs: np.ndarray, classes: tuple, ids: list[int], hidden_size: int) -> list[dict]:
-    """The traces that change from frame to frame: the current cell's box, the cover over the words not read yet,
-    one answer curve per class, the current answer's dot and the lit one-hot cell (frame ``traces`` in this order).
-
-    Plain dicts, not go.Scatter: Plotly validates every frame's traces anyway, and building objects first
-    doubled the work (the figure builds in half the time; the page reruns on every interaction).
-    """
-    seq_len = len(tokens)
-    cx, cy = _cover(t, seq_len, hidden_size)
-    steps = list(range(t + 1))
+def _onehot_step(t: int, words: list[str], ids: list[int]) -> dict:
+    """The lit cell of x_t and, above the grid, which word and index it is (panel 2): one trace, two points."""
     row, col = divmod(ids[t], GRID)
-    traces = [
-        {
-            "type": "scatter",
-            "x": [t],
-            "y": [0],
-            "mode": "markers",
-            "marker": {"size": 46, "symbol": "square-open", "color": ACCENT, "line": {"width": 5}},
-        },
-        {
-            "type": "scatter",
-            "x": cx,
-            "y": cy,
-            "fill": "toself",
-            "mode": "lines",
-            "line": {"width": 0},
-            "fillcolor": "#ffffff",  # the words not read yet: blank, so the heatmap fills in word by word
-            "hoverinfo": "skip",
-        },
-    ]
-    for k in range(len(classes)):
-        traces.append({"type": "scatter", "x": steps, "y": probs[: t + 1, k]})
-    traces.append({"type": "scatter", "x": [t], "y": [probs[t, -1]]})
-    traces.append(
-        {
-            "type": "scatter",
-            "x": [col],
-            "y": [row],
-            "text": [f"{tokens[t]} · index {ids[t]}"],
-            "textposition": "middle right" if col < GRID // 2 else "middle left",
-        }
-    )
-    return traces
+    return {
+        "type": "scatter",
+        "x": [col, GRID / 2 - 0.5],
+        "y": [row, -10],
+        "text": [BLANK, f"“{words[t]}” = #{ids[t]}"],
+        "hovertext": [f"x_t = 1 at index {ids[t]} ({words[t]}); the other 9,999 entries are 0", BLANK],
+        "name": "x_t",
+    }
+
+
+def _onehot_style(presenter: bool) -> dict:
+    return {
+        "mode": "markers+text",
+        "marker": {"size": [12 if presenter else 9, 0], "color": "#000", "symbol": "square"},
+        "textfont": {"size": FONT_SIZE[presenter] - 1},
+        "textposition": "middle center",
+        "hoverinfo": "text",
+        "cliponaxis": False,
+    }
+
+
+def _with_style(trace: dict, style: dict) -> dict:
+    """A frame's trace with its style, nested settings merged (a marker's colours from one, its size from the other)."""
+    merged = dict(trace)
+    for key, value in style.items():
+        merged[key] = _with_style(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
 
 
 def word_by_word_figure(
@@ -78,228 +80,148 @@ def word_by_word_figure(
     ids: list[int],
     hidden: np.ndarray,
     probs: np.ndarray,
-    classes: tuple[str, ...],
-    step: int = 0,
+    start_prob: float = 0.5,
     presenter: bool = False,
+    meta: dict | None = None,
 ) -> go.Figure:
-    """The four animated views for one trace; the figure opens at ``step``.
+    """The unrolled network and the one-hot vector, showing the last word, with one frame per word ("0", "1", ...).
 
-    Shapes: hidden (T, H) on [-1, 1], probs (T, C) on [0, 1].
+    Shapes: hidden (T, H) on [-1, 1], probs (T, C) on [0, 1] (P(positive) last); ``start_prob`` is P(positive)
+    before any word. ``meta`` goes into the layout for the page's player (which review the figure shows).
     """
     seq_len, hidden_size = hidden.shape
-    step = int(np.clip(step, 0, seq_len - 1))
-    labels = [f"{i + 1}. {w}" for i, w in enumerate(tokens)]
+    words = escaped(tokens)
+    answer, deltas = probs[:, -1], token_deltas(probs, start_prob)
     fig = make_subplots(
-        rows=3,
+        rows=1,
         cols=2,
-        specs=[[{"colspan": 2}, None], [{}, {}], [{"colspan": 2}, None]],
-        row_heights=[0.2, 0.46, 0.34],
-        vertical_spacing=0.14,
-        horizontal_spacing=0.14,
-        subplot_titles=(
-            "1 · The unrolled network",
-            "2 · Hidden state h_t",
-            "3 · The answer after each word (probability)",
-            "4 · x_t: the word as a one-hot vector",
-        ),
+        column_widths=[0.8, 0.2],
+        horizontal_spacing=0.04,
+        subplot_titles=("1 · The unrolled network: one cell per word, h handed to the right", "2 · x_t, one-hot"),
     )
-    xs = np.arange(seq_len)
-    answer = probs[:, -1]  # P(positive): the last class in every head
-    # 1. Unrolled network: one cell per word; hover tells the word, index and answer.
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=np.zeros(seq_len),
-            mode="lines+markers+text",
-            text=[f"x{i + 1}" for i in xs],
-            textposition="bottom center",
-            marker={
-                "size": 34,
-                "symbol": "square",
-                "color": answer,
-                "cmin": 0,
-                "cmax": 1,
-                "colorscale": [[0, CLASS_COLORS["negative"]], [0.5, "#f2f2f2"], [1, CLASS_COLORS["positive"]]],
-                "line": {"width": 1, "color": "#333"},
-            },
-            line={"color": "#555", "width": 3},
-            customdata=np.stack([tokens, ids, answer], axis=1),
-            hovertemplate="step %{x}: '%{customdata[0]}' (index %{customdata[1]})<br>h passed to the right; P(positive) here: %{customdata[2]:.3f}<extra></extra>",
-            name="cells",
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=np.where(xs % 2 == 0, 0.9, 1.55),  # every other word one line higher: long neighbours never touch
-            mode="text",
-            text=tokens,
-            textfont={"size": 18 if presenter else 13},
-            hoverinfo="skip",
-            name="words",
-        ),
-        row=1,
-        col=1,
-    )
-    # 2. Hidden state heatmap (units x words), fixed [-1, 1] diverging scale.
-    fig.add_trace(
-        go.Heatmap(
-            z=hidden.T,
-            x=xs,
-            y=np.arange(hidden_size),
-            zmin=-1,
-            zmax=1,
-            zmid=0,
-            colorscale=DIVERGING,
-            colorbar={
-                "title": "h",
-                "len": 0.36,
-                "y": 0.56,
-                "x": 0.435,
-                "xanchor": "left",
-                "thickness": 10,
-                "tickvals": [-1, 0, 1],
-            },
-            customdata=np.tile(np.array(tokens, dtype=object), (hidden_size, 1)),
-            hovertemplate="unit %{y} after '%{customdata}': %{z:.3f}<extra></extra>",
-            name="hidden",
-        ),
-        row=2,
-        col=1,
-    )
-    # 3. Answer after each word, 4. one-hot grid: static parts.
-    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=2, col=2, exclude_empty_subplots=False)  # no trace there yet
-    grid_z = np.zeros((GRID, GRID), dtype=np.uint8)  # one byte a cell: 13 kB in the page instead of 107 kB
-    fig.add_trace(
-        go.Heatmap(
-            z=grid_z,
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, "#f4f4f4"], [1, "#f4f4f4"]],
-            showscale=False,
-            hoverinfo="skip",
-            xgap=0.3,
-            ygap=0.3,
-        ),
-        row=3,
-        col=1,
-    )
-    animated = _step_traces(step, tokens, probs, classes, ids, hidden_size)
-    rows_cols = [(1, 1), (2, 1)] + [(2, 2)] * (len(classes) + 1) + [(3, 1)]
-    for trace, (r, c) in zip(animated, rows_cols):
-        fig.add_trace(trace, row=r, col=c)
-    first_animated = len(fig.data) - len(animated)
-    _style_animated(fig, first_animated, classes, presenter)
-    # The heatmaps are named in every frame (with nothing to change) so that a redraw keeps them.
-    heatmaps = [i for i, trace in enumerate(fig.data) if trace.type == "heatmap"]
-    stubs = [{"type": "heatmap", "visible": True} for _ in heatmaps]
+
+    def step(t: int) -> list[dict]:
+        return network_step(t, words, ids, hidden, answer, deltas, presenter) + [_onehot_step(t, words, ids)]
+
+    styles = network_styles(hidden_size, presenter) + [_onehot_style(presenter)]
+    fig.add_shape(network_static(seq_len, presenter), row=1, col=1)
+    for trace, style, col in zip(step(seq_len - 1), styles, (1, 1, 1, 2)):
+        fig.add_trace({**_with_style(trace, style), "showlegend": False}, row=1, col=col)
+    # A frame that skips the full redraw draws only the traces it names and drops the others: it names them all. Every
+    # frame also runs Plotly's defaults over the whole figure, so it holds no more: the cells and arrows are one shape,
+    # the colour key is in the other figure's legend.
     fig.frames = [  # plain dicts: the frames setter validates them once (go.Frame would validate twice)
-        {
-            "name": str(t),
-            "data": _step_traces(t, tokens, probs, classes, ids, hidden_size) + stubs,
-            "traces": list(range(first_animated, len(fig.data))) + heatmaps,
-            "layout": {"xaxis": {"range": _window(t, seq_len)}},
-        }
-        for t in range(seq_len)
+        {"name": str(t), "data": step(t), "traces": list(range(len(fig.data)))} for t in range(seq_len)
     ]
-    class_names = {class_label(c) for c in classes}
-    for trace in fig.data:
-        trace.showlegend = len(classes) > 1 and trace.name in class_names
-    _axes(fig, labels, seq_len, hidden_size, step)
-    _controls(fig, seq_len, tokens, step, presenter)
-    return readable_axes(fig, presenter)
-
-
-def _style_animated(fig: go.Figure, first: int, classes: tuple, presenter: bool) -> None:
-    n = len(classes)
-    for k, name in enumerate(classes):
-        fig.data[first + 2 + k].update(
-            mode="lines+markers",
-            name=class_label(name),
-            line={"color": CLASS_COLORS[name], "width": 4 if presenter else 3},
-            marker={"symbol": CLASS_MARKERS[name], "size": 9},
-            hovertemplate=f"P({name}) after word %{{x}}: %{{y:.3f}}<extra></extra>",
-            showlegend=n > 1,
-        )
-    fig.data[first + 2 + n].update(
-        mode="markers",
-        marker={"size": 16, "color": ACCENT, "line": {"width": 2, "color": "#333"}},
-        hoverinfo="skip",
+    fig.add_shape(type="rect", x0=-0.5, x1=GRID - 0.5, y0=-0.5, y1=GRID - 0.5, fillcolor="#f1f1f1", line_width=0,
+                  layer="below", row=1, col=2)  # fmt: skip
+    size = FONT_SIZE[presenter]
+    fig.update_annotations(font_size=size)  # the panel titles
+    fig.update_layout(
+        **_layout(presenter, NETWORK_HEIGHT[presenter], {"t": size + 30, "b": 4}),
+        meta={**(meta or {}), "height": NETWORK_HEIGHT[presenter]},  # the player fits the designed heights on screen
         showlegend=False,
     )
-    fig.data[first + 3 + n].update(
-        mode="markers+text",
-        marker={"size": 14, "color": "#000", "symbol": "square"},
-        cliponaxis=False,  # the label of a word in the top row stays whole
-        textfont={"size": 16 if presenter else 12},
-        hovertemplate="x_t = 1 at %{text}; the other 9,999 entries are 0<extra></extra>",
+    fig.update_xaxes(range=x_range(seq_len), visible=False, row=1, col=1)
+    fig.update_yaxes(range=Y_RANGE, visible=False, row=1, col=1)
+    fig.update_xaxes(range=[-0.5, GRID - 0.5], showticklabels=False, tickvals=list(range(-1, GRID, 10)), showgrid=True,
+                     gridcolor="white", zeroline=False, row=1, col=2)  # fmt: skip
+    fig.update_yaxes(range=[GRID - 0.5, -19], showticklabels=False, tickvals=list(range(-1, GRID, 10)), showgrid=True,
+                     gridcolor="white", zeroline=False, row=1, col=2)  # fmt: skip
+    return fig
+
+
+def _layout(presenter: bool, height: int, margin: dict) -> dict:
+    """base_layout at a height in pixels (not scaled for presenter mode: the heights above are), with these margins."""
+    return {**base_layout(presenter=presenter), "height": height, "margin": {**MARGIN[presenter], **margin}}
+
+
+def hidden_heatmap(words: list[str], hidden: np.ndarray, colorbar: dict | None = None) -> go.Heatmap:
+    """Hidden state after each word, one row per unit, on the fixed -1..1 scale (``words`` escaped). (T, H) in."""
+    seq_len, hidden_size = hidden.shape
+    return go.Heatmap(
+        z=hidden.T,  # (H, T)
+        x=np.arange(seq_len),
+        y=np.arange(hidden_size),
+        zmin=-1,
+        zmax=1,
+        zmid=0,
+        colorscale=DIVERGING,
+        showscale=colorbar is not None,
+        colorbar=colorbar,
+        customdata=np.tile(np.array(words, dtype=object), (hidden_size, 1)),  # (H, T)
+        hovertemplate="unit %{y} after '%{customdata}': %{z:.3f}<extra></extra>",
+        name="hidden",
     )
-    for i in (first, first + 1):
-        fig.data[i].update(showlegend=False)
-    fig.data[first].update(hoverinfo="skip")
 
 
-def _axes(fig: go.Figure, labels: list[str], seq_len: int, hidden_size: int, step: int) -> None:
-    ticks = dict(tickmode="array", tickvals=list(range(seq_len)), ticktext=labels)
-    fig.update_xaxes(range=_window(step, seq_len), visible=False, row=1, col=1)
-    fig.update_yaxes(range=[-1.2, 1.9], visible=False, row=1, col=1)  # x_t labels below the cells, words above
-    fig.update_xaxes(range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=1)
-    fig.update_yaxes(title_text="hidden unit", range=[-0.5, hidden_size - 0.5], autorange=False, row=2, col=1)
-    fig.update_xaxes(range=[-0.5, seq_len - 0.5], **ticks, tickangle=-45, row=2, col=2)
-    fig.update_yaxes(range=[0, 1], autorange=False, row=2, col=2)
-    fig.update_xaxes(title_text=f"dictionary index mod {GRID}", range=[-0.5, GRID - 0.5], row=3, col=1)
-    fig.update_yaxes(title_text=f"index ÷ {GRID}", range=[GRID - 0.5, -0.5], autorange=False, row=3, col=1)
+def h_colorbar(presenter: bool, domain: tuple[float, float]) -> dict:
+    """The colour bar of the hidden state, beside the panel whose y domain is ``domain``."""
+    size = FONT_SIZE[presenter]
+    return {"title": {"text": "h", "font": {"size": size}}, "tickvals": [-1, 0, 1], "ticktext": ["−1", "0", "1"],
+            "tickfont": {"size": size - 1}, "thickness": 14, "x": 1.01, "len": domain[1] - domain[0],
+            "y": sum(domain) / 2}  # fmt: skip
 
 
-def _controls(fig: go.Figure, seq_len: int, tokens: list[str], step: int, presenter: bool) -> None:
-    play = {"frame": {"duration": 900, "redraw": True}, "transition": {"duration": 250}, "fromcurrent": True, "mode": "immediate"}
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+def answer_state_figure(
+    tokens: list[str],
+    hidden: np.ndarray,
+    probs: np.ndarray,
+    classes: tuple[str, ...],
+    presenter: bool = False,
+    meta: dict | None = None,
+) -> go.Figure:
+    """The answer after each word (one line per class) over the hidden state after each word, on one word axis.
+
+    Shapes: hidden (T, H) on [-1, 1], probs (T, C) on [0, 1]. layout.meta["answer"] holds P(positive) per word, for
+    the player's overlay (the current answer's dot).
+    """
+    seq_len, hidden_size = hidden.shape
+    words = escaped(tokens)
+    size = FONT_SIZE[presenter]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.4, 0.6], vertical_spacing=0.13,
+                        subplot_titles=("3 · The answer after each word", "4 · Hidden state h after each word"))  # fmt: skip
+    for k, name in enumerate(classes):
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(seq_len),
+                y=probs[:, k],
+                mode="lines+markers",
+                name=class_label(name),
+                line={"color": CLASS_COLORS[name], "width": 4 if presenter else 3},
+                marker={"symbol": CLASS_MARKERS[name], "size": 11 if presenter else 8, "color": CLASS_COLORS[name]},
+                customdata=np.stack([np.arange(1, seq_len + 1), np.array(words, dtype=object)], axis=1),
+                hovertemplate=f"P({name}) after word %{{customdata[0]}} '%{{customdata[1]}}': %{{y:.3f}}<extra></extra>",
+                showlegend=len(classes) > 1,
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_trace(hidden_heatmap(words, hidden, h_colorbar(presenter, fig.layout.yaxis2.domain)), row=2, col=1)
+    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=1, col=1)
+    for label, marker in COLOUR_KEY:  # legend entries only, for both figures (this one is never redrawn by a frame)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, marker={"size": 12, **marker},
+                                 hoverinfo="skip"), row=1, col=1)  # fmt: skip
+    ticks = word_ticks(tokens, PLOT_PX[presenter], size - 1)
+    fig.update_annotations(font_size=size)  # the panel titles
     fig.update_layout(
-        **base_layout(height=900, presenter=presenter),
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 0.76, "yanchor": "bottom"},
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0,
-                "y": 1.09,
-                "xanchor": "left",
-                "showactive": False,
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": step,
-                "x": 0.2,
-                "len": 0.72,  # room at the right for half of the last word's label
-                "y": 1.12,
-                "yanchor": "bottom",
-                "pad": {"t": 0, "b": 0},
-                "currentvalue": {"prefix": "word ", "font": {"size": 18 if presenter else 14}},
-                "steps": [
-                    {
-                        "label": f"{t + 1}: {w}",
-                        "method": "animate",
-                        "args": [
-                            [str(t)],
-                            {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}},
-                        ],
-                    }
-                    for t, w in enumerate(tokens)
-                ],
-            }
-        ],
+        **_layout(presenter, ANSWER_STATE_HEIGHT[presenter], {"t": 2 * size + 34, "b": ticks["margin_px"] + 6}),
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": size - 1},
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "title": {"text": "Colours:", "font": {"size": size - 1}},
+        },  # fmt: skip
+        meta={**(meta or {}), "height": ANSWER_STATE_HEIGHT[presenter], "answer": [round(float(p), 6) for p in probs[:, -1]]},
     )
-    fig.update_layout(margin={"t": 110})
-
-
-def token_deltas(probs: np.ndarray, start_prob: float) -> np.ndarray:
-    """How much each word moved P(positive): p_t - p_{t-1}, with p_0 the answer before any word. (T,)"""
-    answer = probs[:, -1]  # (T,)
-    return np.diff(np.concatenate([[start_prob], answer]))
+    fig.update_xaxes(range=[-0.5, seq_len - 0.5], tickmode="array", tickvals=ticks["tickvals"], showgrid=False)
+    fig.update_xaxes(ticktext=ticks["ticktext"], tickangle=ticks["tickangle"], row=2, col=1)
+    fig.update_yaxes(range=[0, 1], autorange=False, tickvals=[0, 0.5, 1], title_text="P", row=1, col=1)
+    fig.update_yaxes(title_text="unit", range=[-0.5, hidden_size - 0.5], autorange=False, row=2, col=1)
+    return readable_axes(fig, presenter)

@@ -6,8 +6,9 @@ from __future__ import annotations
 CLASS_COLORS = {"negative": "#D55E00", "neutral": "#7F7F7F", "positive": "#0072B2"}
 CLASS_SYMBOLS = {"negative": "▼", "neutral": "●", "positive": "▲"}
 CLASS_MARKERS = {"negative": "triangle-down", "neutral": "circle", "positive": "triangle-up"}
-# Diverging ColorBrewer scale for values on [-1, 1] (tanh): orange-brown below 0, white at 0, purple above.
-DIVERGING = "PuOr"
+# Diverging ColorBrewer scale for values on [-1, 1] (tanh): green below 0, white at 0, purple above. Neither end is
+# near the class colours, so blue and vermillion keep their one meaning on every page (PuOr's orange was not).
+DIVERGING = "PRGn_r"
 SEQUENTIAL = "Viridis"  # for magnitudes on [0, max] (gradients, influence)
 ACCENT = "#CC79A7"  # highlights the current step
 FONT_SIZE = {False: 13, True: 20}  # normal, presenter mode (a projector at the back of a room)

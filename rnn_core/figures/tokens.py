@@ -22,7 +22,7 @@ def _tint(delta: float, scale: float) -> str:
 def token_strip_html(tokens: list[str], ids: list[int], known: list[bool], deltas: list[float], big: bool = False) -> str:
     """One chip per word: the word, '#index' or '<unk>', and the change in P(positive) it caused."""
     scale = max([abs(d) for d in deltas] + [0.05])
-    size = "1.35rem" if big else "1rem"
+    size, small = ("1.35rem", "1.05rem") if big else ("1rem", "0.75rem")  # presenter mode: the index and change too
     chips = []
     for word, index, is_known, delta in zip(tokens, ids, known, deltas):
         where = f"#{index}" if is_known else "&lt;unk&gt; (unknown)"
@@ -32,6 +32,6 @@ def token_strip_html(tokens: list[str], ids: list[int], known: list[bool], delta
             f"border-radius:6px;background:{_tint(delta, scale)};border:1px solid {'#999' if is_known else '#D55E00'};"
             f'text-align:center;line-height:1.2">'
             f'<span style="font-size:{size};font-weight:600">{html.escape(word)}</span><br>'
-            f'<span style="font-size:0.75rem;color:#333">{where} · {arrow}{delta:+.2f}</span></span>'
+            f'<span style="font-size:{small};color:#333">{where} · {arrow}{delta:+.2f}</span></span>'
         )
     return '<div style="line-height:1;margin:4px 0 8px 0">' + "".join(chips) + "</div>"

@@ -101,6 +101,11 @@ def readable(token: str) -> str:
     return _READABLE.get(token, token).replace("\\/", "/")
 
 
+def is_punctuation(token: str) -> bool:
+    """True for a token with no letter or digit: '!', '...', '--', '-lrb-' (a bracket), '``' (a quote)."""
+    return not any(ch.isalnum() for ch in readable(token))
+
+
 def treebank_word(word: str) -> str:
     """A treebank leaf as the dictionary stores it (lower case)."""
     return word.lower()

@@ -1,0 +1,50 @@
+"""Helpers for browser tests (not a test module): the app's server, Chromium, and a page that records console errors
+and dialogs, as context managers that a test module's fixtures wrap in a line or two."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
+
+
+@contextmanager
+def serve() -> Iterator[str]:
+    """The app on a free loopback port; yields its base URL."""
+    port = free_port()
+    proc = start_server(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium, headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def watched_page(browser, **context_options) -> Iterator:
+    """A page in a new context; ``page.problems`` collects console errors, page errors and dialogs (checked at the end)."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 2000}, **context_options})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and not is_harmless(m.text) and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.problems = problems
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not problems, f"console errors or dialogs: {problems}"
