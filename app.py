@@ -13,6 +13,8 @@ PAGES = [
     st.Page("pages/one_step.py", title="Inside one step", icon=":material/neurology:", url_path="one_step"),
     st.Page("pages/vanishing.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="vanishing"),
     st.Page("pages/softmax.py", title="Sigmoid vs softmax", icon=":material/stacked_bar_chart:", url_path="softmax"),
+    st.Page("pages/shapes.py", title="RNN shapes", icon=":material/account_tree:", url_path="shapes"),
+    st.Page("pages/completion.py", title="Text completion", icon=":material/edit_note:", url_path="completion"),
     st.Page("pages/explorer.py", title="Hidden-state explorer", icon=":material/scatter_plot:", url_path="explorer"),
     st.Page("pages/train.py", title="Train your own", icon=":material/model_training:", url_path="train"),
 ]

@@ -6,7 +6,7 @@ from rnn_core.explain.claims import pair_lesson
 from rnn_core.figures.verdicts import pair_figure
 from rnn_core.lesson import CELL_MODELS, ORDER_PAIR, ORDER_PAIR_READER
 from ui.claims import get_pair_verdicts
-from ui.figures import CHART, cached_figure, presenter
+from ui.figures import cached_figure, chart_options, presenter
 from ui.gradients import cell_models
 
 st.title("RNN Lens")
@@ -44,7 +44,7 @@ if models:
         ORDER_PAIR_READER,
         presenter=presenter(),
     )
-    st.plotly_chart(fig, key="home_pair_chart", **CHART)
+    st.plotly_chart(fig, key="home_pair_chart", **chart_options("home", " ".join(ORDER_PAIR), "pair"))
     st.markdown(pair_lesson(verdicts))
     names = ", ".join(f"{label}: {name}" for label, name in models.items())
     st.caption(
@@ -72,6 +72,11 @@ st.page_link(
     "pages/softmax.py",
     label="**Sigmoid vs softmax**: one output, three outputs, or one distribution.",
     icon=":material/stacked_bar_chart:",
+)
+st.page_link(
+    "pages/shapes.py",
+    label="**RNN shapes and text completion**: one-to-many, many-to-many; the next word, and how far back it looks.",
+    icon=":material/account_tree:",
 )
 st.page_link(
     "pages/explorer.py",

@@ -120,3 +120,39 @@ EXAMPLE_REVIEWS = {title: e.text for title, e in EXAMPLES.items()}
 LONG_EXAMPLE = "Long review: a glowing opening, then plain words"  # Vanishing gradients opens on it
 # The same long review with a scathing opening: does the answer still follow the first sentence?
 LONG_SCATHING = f"{SCATHING_OPENING} {PLAIN_MIDDLE}"
+
+# RNN shapes and Text completion: the language models compared side by side, the conditional one (one-to-many) and
+# the sentiment models that read what it writes, and the beginning the completion page opens on.
+LM_MODELS = {"RNN": "lm-rnn", "LSTM": "lm-lstm"}
+COND_MODEL = "lm-cond"
+COND_JUDGES = ("rnn-sst2", "gru-sst2")
+COMPLETION_START = "the film is"
+# The article's forgetting example: the right next word depends on an early word (the cue); each version has more
+# words between them. Fields of rnn_core.explain.forgetting.Case (dictionary spellings: `` and '' are the treebank's
+# opening and closing quotes); the page says only what the models measurably do with them.
+FORGETTING_CASES = {
+    "more … than": {
+        "versions": (
+            "the film is more funny",
+            "the film is more smart and funny",
+            "the film is more smart, honest and funny",
+            "the film is more smart, honest, sad, wise and funny",
+            "the film is more smart, honest, sad, wise, warm, strange, tender and funny",
+        ),
+        "target": "than",
+        "cue": "more",
+        "swap": "very",
+    },
+    "a title in quotes": {
+        "versions": (
+            'they went to see "the lord',
+            'they went to see "the lord of the rings',
+            'they went to see "the lord of the rings: the two towers',
+            'they went to see "the lord of the rings: the return of the king',
+        ),
+        "target": "''",
+        "cue": "``",
+        "swap": ",",
+        "names": ("the closing quote", "the opening quote", "a comma"),
+    },
+}

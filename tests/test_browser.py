@@ -41,7 +41,6 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 2000})
     pg = context.new_page()
-    pg.set_default_timeout(60_000)  # a first visit computes the page's curves: slow on a busy 2-core machine
     problems: list[str] = []
     pg.on("console", lambda m: m.type == "error" and not is_harmless(m.text) and problems.append(m.text))
     pg.on("pageerror", lambda e: problems.append(str(e)))
@@ -82,7 +81,7 @@ def test_home_page(page, base_url):
     shot(page, "home")
     assert page.get_by_test_id("stException").count() == 0
     tour = page.get_by_test_id("stMain").get_by_test_id("stPageLink")
-    assert tour.count() == 6
+    assert tour.count() == 7
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
@@ -101,12 +100,13 @@ def test_word_by_word_play_to_the_end_and_switch_model(page, base_url):
     set_review(page, "the start was slow but the ending was wonderful")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
     shot(page, "word_by_word_start")
-    page.locator("g.updatemenu-button", has_text="Play").click()
+    page.locator("[data-part=play]").click()  # the player (ui/player.js): Play on the last word reads it again
     n_words = 9
+    page.wait_for_function("document.rnnLensPlayer.playing === true", timeout=30_000)
     page.wait_for_function(
-        f"document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === {n_words - 1}", timeout=30_000
+        f"document.rnnLensPlayer.playing === false && document.rnnLensPlayer.t === {n_words - 1}", timeout=30_000
     )
-    page.wait_for_timeout(1000)  # the last frame's transition
+    page.wait_for_timeout(1000)  # the rerun that brings the step panel to the last word
     shot(page, "word_by_word_end")
     assert "review=the+start" in page.url or "review=the%20start" in page.url
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()

@@ -266,3 +266,23 @@ def memory_lesson(fillers: Sequence[int], median: Mapping[str, Sequence[float]],
             kept = f"learns it up to L = {fillers[k - 1]} and " if k > 0 else ""
             parts.append(f"{cell} {kept}falls to chance from L = {n} ({values[k]:.2f})")
     return "; ".join(parts) + "."
+
+
+MOOD_FOLLOWED = 0.8  # the share of written sentences judged as the label asked for that counts as "writes in that mood"
+CHANCE_BAND = 0.1  # within this of one half, two labels are told apart no better than a coin would
+
+
+def label_agreement_lesson(rates: Mapping[str, float]) -> str:
+    """What the judges' agreement with the conditional model's label says about the model (rates: judge -> share)."""
+    if not rates:
+        return ""
+    low, high = min(rates.values()), max(rates.values())
+    if low >= MOOD_FOLLOWED:
+        return f"At least {low:.0%} of its sentences read as the mood asked for: the one input steers what it writes."
+    if high <= HALF + CHANCE_BAND:
+        return (
+            "That is about what a coin would give (50%): this model barely uses its one input, and what it writes "
+            "does not follow the label it was given. The one-to-many shape itself is right; this small model, trained "
+            "on a few thousand labelled sentences, did not learn to carry the label along."
+        )
+    return f"Between {low:.0%} and {high:.0%}: the label steers what it writes a little, often not at all."

@@ -62,7 +62,11 @@ def update_card(card_path: str | Path, fields: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from . import lm_eval  # language models (lm-rnn, lm-lstm, lm-cond in assets/lm): perplexity beside the n-gram's
     from .order_eval import minimal_pairs_score, negation_accuracy, order_card_fields  # it builds on this module
+
+    if lm_eval.names_language_model(argv):
+        return lm_eval.main(argv)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="a name in assets/models or a path to a .pt file")

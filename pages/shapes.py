@@ -1,0 +1,73 @@
+"""RNN shapes: many-to-one, one-to-many, many-to-many (aligned and encoder-decoder), each tied to a live instance."""
+
+import streamlit as st
+
+from rnn_core.explain.claims import label_agreement_lesson
+from rnn_core.figures.shapes import shapes_figure, start_state_figure
+from rnn_core.figures.style import class_label
+from rnn_core.lesson import COND_JUDGES
+from rnn_core.model.language import LABELS
+from ui import language as lm
+from ui.figures import cached_figure, page_charts, presenter
+from ui.messages import as_plain
+
+st.title("RNN shapes")
+st.caption(
+    "The same recurrent step fits four shapes of problem: which steps take an input, and which give an output. "
+    "Time runs to the right; x: an input, h: the hidden state, y: an output."
+)
+charts = page_charts("shapes")
+st.plotly_chart(cached_figure(shapes_figure, presenter()), key="shapes_diagram", **charts("shapes"))
+one, two, three, four = st.columns(4)
+one.markdown(
+    "**Many-to-one.** Read every word, answer once: the review's sentiment. The network could answer after every word; "
+    "the last answer is the review's. The article counts text completion here too: given a string of words, predict "
+    "the next word."
+)
+one.page_link("pages/word_by_word.py", label="Live: Word by word", icon=":material/text_rotation_none:")
+one.page_link("pages/completion.py", label="Live: text completion", icon=":material/edit_note:")
+two.markdown(
+    "**One-to-many.** One input, a sequence out: in the article, an image and its caption. Here the one input is a "
+    "label, negative or positive: it sets the first hidden state, and the model writes a sentence word by word, "
+    "reading back each word it wrote."
+)
+two.markdown("Live: [below](#a-sentence-written-from-a-label)")
+three.markdown(
+    "**Many-to-many, aligned.** An output at every step: after each word, the next word. A language model is trained "
+    "this way, and text completion runs it: predict a word, read it, predict the next."
+)
+three.page_link("pages/completion.py", label="Live: Text completion", icon=":material/edit_note:")
+four.markdown(
+    "**Many-to-many, encoder-decoder.** Translation: an encoder reads the whole sentence; its last hidden state, the "
+    "context, starts a decoder that writes the translation, which may be longer or shorter. **RNN Lens does not ship "
+    "a translation model**: this shape is drawn, not run."
+)
+
+st.subheader("A sentence written from a label")
+name, problem = lm.cond_model()
+if name is None:
+    st.warning(f"The conditional language model cannot be used, so this part is skipped: {problem}", icon="⏳")
+    st.stop()
+left, right = st.columns(2)
+label = left.radio("Write a sentence that is", LABELS, horizontal=True, key="write_label", format_func=class_label)
+seed = right.number_input("Seed", 0, lm.MAX_SEED, value=0, step=1, key="write_seed", help="Another seed, another sentence.")
+written = lm.get_written(name, LABELS.index(label), int(seed))
+st.markdown(f"### “{as_plain(written.sentence)}”")
+verdicts = {judge: lm.get_judgement(judge, tuple(written.tokens)) for judge in COND_JUDGES}
+st.markdown(
+    " · ".join(f"{as_plain(j)} reads it as **{class_label(c)}** (P(positive) = {p:.2f})" for j, (p, c) in verdicts.items())
+)
+card = lm.get_lm(name).card.get("label_agreement", {})
+rates = [f"{as_plain(j)} {card[j]:.0%}" for j in COND_JUDGES if isinstance(card.get(j), float)]
+if rates:
+    st.caption(
+        f"Of {card.get('samples')} sentences it wrote (half per label, temperature {card.get('temperature')}, seeds "
+        f"{card.get('seed')} on), the sentiment models called this share the label asked for: {', '.join(rates)}. "
+        + label_agreement_lesson({j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)})
+    )
+h0 = cached_figure(start_state_figure, lm.get_start_states(name), list(LABELS), presenter())
+st.plotly_chart(h0, key="write_h0", **charts("first_hidden_state"))
+st.caption(
+    "The first hidden state h₀ = tanh(W_label · label): the one input, set before any word. Everything the model "
+    "writes afterwards starts from this row; the words it draws are then read back one by one."
+)

@@ -1,0 +1,279 @@
+"""Train a language model on the words of the treebank's training sentences, with the n-gram baseline beside it.
+
+    python -m rnn_core.lm_train --preset lm-rnn|lm-lstm|lm-cond [--data-dir DIR] [--out DIR] [--threads 1]
+
+Keeps the epoch with the lowest dev perplexity, then writes NAME.pt (float16) and the card NAME.json: perplexity on
+dev and test beside an interpolated modified Kneser-Ney n-gram model fitted on the same sentences in the same run,
+training time and sizes; for lm-cond also the perplexity per label and how often the sentiment models call the
+sentences it writes the label it was asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from ..text.batches import length_batches
+from ..text.data import find_data_dir
+from ..text.sentences import read_sentences
+from .checkpoint import load_vocab
+from .language import (
+    LABELS,
+    LM_DIR,
+    LanguageConfig,
+    LanguageRNN,
+    fused_hidden,
+    lm_vocab,
+    load_language_model,
+    save_language_model,
+)
+from .lm_eval import binary_labels, card_fields, encode, evaluation, fit_ngram, label_agreement, lm_perplexity
+
+
+@dataclass(frozen=True)
+class LMTrainConfig:
+    cell: str = "lstm"
+    hidden_size: int = 256  # the memory; larger overfits 164k training words sooner
+    embed_size: int = 128  # word vectors, tied in and out: the 10,001-way output costs half of what H would
+    conditional: bool = False  # True: the first hidden state comes from the sentence's label (negative, positive)
+    epochs: int = 40  # an upper bound: the time budget or dev perplexity ends training first
+    batch_size: int = 32  # sentences of equal length per batch (no padding)
+    lr: float = 3e-3  # Adam
+    sampled: int = 512  # words drawn per batch for the sampled softmax (0: the full softmax from the start)
+    sampled_head: int = 2000  # the most frequent words, always scored exactly: about 87% of the training tokens
+    min_gain: float = 0.01  # an epoch "improves" if it lowers the best dev perplexity by at least 1%
+    lr_decay: float = 0.3  # an epoch that does not improve: back to the best weights, learning rate times this...
+    sampled_decays: int = 2  # ...this many times; then come the epochs with the full 10,001-way softmax
+    full_epochs: int = 2  # at most this many: the softmax the model is used with, at the last learning rate
+    ema_decay: float = 0.995  # the full phase also keeps a running average of the weights (a candidate at each epoch)
+    dropout: float = 0.4  # on word vectors and on h_t before the output: 164k words overfit fast
+    weight_drop: float = 0.4  # and on W_hh's weights, a new mask each batch (DropConnect, as AWD-LSTM does)
+    weight_decay: float = 1e-6
+    clip_norm: float = 1.0  # a plain tanh RNN's gradients can explode
+    start_from: str | None = None  # a trained language model (same sizes) whose weights this one starts from
+    seed: int = 13
+    max_seconds: float = 540.0  # CPU seconds at one thread (wall time on an idle core): within the 10-minute budget
+
+
+FULL_COST = 2.5  # a full-softmax epoch takes about this many times a sampled one
+PRESETS = {
+    "lm-rnn": LMTrainConfig(cell="rnn", lr=2e-3, dropout=0.3),  # fewer weights than the LSTM: less to regularise
+    "lm-lstm": LMTrainConfig(cell="lstm"),
+    # The unconditional LSTM has read every training sentence; from its weights, the labelled ones teach the mood.
+    "lm-cond": LMTrainConfig(cell="lstm", conditional=True, start_from="lm-lstm", sampled=0, lr=3e-4, full_epochs=6),
+}
+
+
+class Sampler:
+    """Sampled softmax with an exact head: the ``head`` most frequent words (most of the probability) are always
+    scored; ``size`` others are drawn with replacement in proportion to their counts to the power 0.75, each drawn
+    logit minus log(size * q(word)) (Jean et al., 2015); a target outside the head is scored beside them with the same
+    correction, a drawn copy of it left out. A quarter of the full softmax's work; its gradient approximates it."""
+
+    def __init__(self, ids: list[list[int]], vocab_size: int, size: int, head: int, eos: int) -> None:
+        if head >= vocab_size - 1:
+            raise ValueError(f"a head of {head} words leaves none of the {vocab_size} to draw")
+        self.counts = torch.bincount(torch.tensor([i for s in ids for i in s] + [eos] * len(ids)), minlength=vocab_size)
+        self.head = self.counts.argsort(descending=True)[:head]  # (F,)
+        self.position = torch.full((vocab_size,), -1)  # each head word's column, -1 for the others
+        self.position[self.head] = torch.arange(len(self.head))
+        q = self.counts.clamp(min=1).float() ** 0.75  # (V,) every word can be drawn, rare ones a little more often
+        q[self.head] = 0.0
+        self.q, self.size = q / q.sum(), size
+        self.correction = torch.log(self.q * size)  # (V,) log of each word's expected count among the drawn (-inf: head)
+
+    def loss(self, model: LanguageRNN, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Mean cross-entropy of each target over the head, its own column and the drawn words. hidden (N, H), targets (N,)."""
+        drawn = torch.multinomial(self.q, self.size, replacement=True)  # (K,)
+        words = model.dropout(hidden) @ model.W_p.t()  # (N, E)
+        head = words @ model.W_e[self.head].t() + model.b_y[self.head]  # (N, F)
+        others = words @ model.W_e[drawn].t() + model.b_y[drawn] - self.correction[drawn]  # (N, K)
+        others = others.masked_fill(drawn[None, :] == targets[:, None], -torch.inf)  # (N, K)
+        in_tail = self.position[targets] < 0  # (N,)
+        own = (words * model.W_e[targets]).sum(-1) + model.b_y[targets]  # (N,)
+        own = torch.where(in_tail, own - torch.where(in_tail, self.correction[targets], 0.0), -torch.inf)  # (N,)
+        logits = torch.cat([own[:, None], head, others], dim=1)  # (N, 1 + F + K)
+        column = torch.where(in_tail, 0, self.position[targets] + 1)  # (N,) where each target is scored
+        return torch.nn.functional.cross_entropy(logits, column)
+
+
+def train_epoch(model: LanguageRNN, data: tuple, opt, cfg: LMTrainConfig, rng, sampler: Sampler | None, average=None) -> float:
+    """One pass over the sentences (data: ids and labels or None), sampled softmax if a sampler is given, else the
+    full one; ``average`` (a tensor per parameter) follows the weights as a running average. Returns the mean loss."""
+    ids, labels = data
+    params = list(model.parameters())
+    model.train()
+    total, count = 0.0, 0
+    for batch in length_batches(ids, cfg.batch_size, rng):
+        words = torch.tensor([ids[i] for i in batch])  # (B, T)
+        eos = torch.full((len(batch), 1), model.eos_id)  # (B, 1)
+        inputs, targets = torch.cat([eos, words], dim=1), torch.cat([words, eos], dim=1)  # (B, T + 1) each
+        lab = torch.tensor([labels[i] for i in batch]) if labels is not None else None
+        hidden = fused_hidden(model, inputs, lab).flatten(0, 1)  # (B*(T+1), H)
+        if sampler is not None:
+            loss = sampler.loss(model, hidden, targets.flatten())
+        else:
+            loss = torch.nn.functional.cross_entropy(model.logits_of(hidden), targets.flatten())  # (B*(T+1), V)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
+        opt.step()
+        if average is not None:
+            with torch.no_grad():
+                for mean, param in zip(average, params):
+                    mean.lerp_(param, 1.0 - cfg.ema_decay)
+        total, count = total + loss.item() * targets.numel(), count + targets.numel()
+    model.eval()
+    return total / max(count, 1)
+
+
+def _next_phase(phase: str, improved: bool, elapsed: float, last: float, runs: tuple[int, int], cfg: LMTrainConfig) -> str:
+    """After an epoch: "sampled", "decay" (sampled again, at a lower learning rate), "full" or "stop".
+
+    The sampled phase goes on while it improves dev perplexity, then at a lower learning rate (``sampled_decays``
+    times), as long as the budget keeps room for a full-softmax epoch (FULL_COST times a sampled one); the full
+    phase goes on while it improves. ``runs``: learning-rate decays so far, full-softmax epochs so far.
+    """
+    decays, full_run = runs
+    if phase == "sampled" and elapsed + last * (1 + FULL_COST) <= cfg.max_seconds:
+        if improved or decays < cfg.sampled_decays:
+            return "sampled" if improved else "decay"
+    full_epoch = last * (FULL_COST if phase == "sampled" else 1)
+    if full_run < cfg.full_epochs and (phase == "sampled" or improved) and elapsed + full_epoch <= cfg.max_seconds:
+        return "full"
+    return "stop"
+
+
+def new_model(cfg: LMTrainConfig, vocab, folder: Path = LM_DIR) -> LanguageRNN:
+    """The model a preset starts from: its seed's random weights, or those of ``cfg.start_from`` (in ``folder``) for
+    every weight both have (a conditional model's W_label stays random)."""
+    torch.manual_seed(cfg.seed)
+    labels = len(LABELS) if cfg.conditional else 0
+    model = LanguageRNN(LanguageConfig(cfg.cell, cfg.hidden_size, cfg.embed_size, len(vocab), labels))
+    if cfg.start_from:
+        start = load_language_model(folder / f"{cfg.start_from}.pt", load_vocab())
+        model.load_state_dict({**model.state_dict(), **start.state_dict()})
+    model.vocab, model.dropout.p, model.weight_drop = vocab, cfg.dropout, cfg.weight_drop
+    return model
+
+
+def _candidates(model: LanguageRNN, average, dev: tuple) -> dict[str, tuple[float, dict]]:
+    """Dev perplexity and weights of the epoch's end, and of the running average if there is one."""
+    out = {"epoch": (lm_perplexity(model, *dev), {k: v.clone() for k, v in model.state_dict().items()})}
+    if average is not None:
+        names = [name for name, _ in model.named_parameters()]
+        state = {**out["epoch"][1], **{n: a.clone() for n, a in zip(names, average)}}
+        model.load_state_dict(state)
+        out["average"] = (lm_perplexity(model, *dev), state)
+        model.load_state_dict(out["epoch"][1])
+    return out
+
+
+def fit(cfg: LMTrainConfig, vocab, train, dev, log=print, folder: Path = LM_DIR) -> tuple[LanguageRNN, dict]:
+    """Train (sampled softmax first, then the full one); keep the weights with the lowest dev perplexity: an epoch's
+    end or, in the full phase, the running average of the weights."""
+    rng, model = random.Random(cfg.seed), new_model(cfg, vocab, folder)
+    (train, labels), (dev, dev_labels) = (
+        (binary_labels(train), binary_labels(dev)) if cfg.conditional else ((train, None), (dev, None))
+    )
+    ids, dev_data = encode(train, vocab), (encode(dev, vocab), dev_labels)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    sampler = Sampler(ids, len(vocab), cfg.sampled, cfg.sampled_head, model.eos_id) if cfg.sampled else None
+    if not cfg.start_from:  # the output starts at the unigram distribution: the first batches need not learn it
+        with torch.no_grad():
+            counts = torch.bincount(torch.tensor([i for s in ids for i in s] + [model.eos_id] * len(ids)), minlength=len(vocab))
+            model.b_y.copy_(torch.log((counts.float() + 0.1) / counts.sum()))
+    best, best_state, start, wall = {"dev_perplexity": float("inf"), "epoch": 0}, None, time.process_time(), time.perf_counter()
+    phase, full_run, decays, average = ("sampled" if sampler else "full"), 0, 0, None
+    for epoch in range(1, cfg.epochs + 1):
+        began = time.process_time()
+        if phase == "full" and average is None and cfg.ema_decay:
+            average = [p.detach().clone() for p in model.parameters()]
+        loss = train_epoch(model, (ids, labels), opt, cfg, rng, sampler if phase == "sampled" else None, average)
+        scores, full_run = _candidates(model, average, dev_data), full_run + (phase == "full")
+        elapsed = time.process_time() - start
+        shown = "  ".join(f"{k} {v[0]:.2f}" for k, v in scores.items())
+        log(f"epoch {epoch} ({phase} softmax)  loss {loss:.4f}  dev perplexity: {shown}  {elapsed:.0f}s CPU")
+        kind, (dev_ppl, state) = min(scores.items(), key=lambda kv: kv[1][0])
+        improved = dev_ppl < best["dev_perplexity"] * (1 - cfg.min_gain)
+        if dev_ppl < best["dev_perplexity"]:
+            best, best_state = {"dev_perplexity": dev_ppl, "epoch": epoch, "weights": kind}, state
+        phase = _next_phase(phase, improved, elapsed, time.process_time() - began, (decays, full_run), cfg)
+        if phase == "stop":
+            break
+        if phase == "decay":  # back to the best weights so far, on at a lower learning rate
+            phase, decays = "sampled", decays + 1
+            model.load_state_dict(best_state)
+            for group in opt.param_groups:
+                group["lr"] *= cfg.lr_decay
+    model.load_state_dict(best_state)
+    seconds = {"train_cpu_seconds": round(time.process_time() - start, 1), "train_seconds": round(time.perf_counter() - wall, 1)}
+    summary = {"epochs_run": epoch, "full_softmax_epochs": full_run, **seconds}
+    return model.eval(), {**best, **summary, "tokens": sum(len(s) + 1 for s in ids)}
+
+
+def lm_card(name: str, cfg: LMTrainConfig, model: LanguageRNN, summary: dict, dev: dict, test: dict, path: Path) -> dict:
+    """The card: data, selection, perplexities beside the n-gram baseline's, time, sizes, hyper-parameters."""
+    return {
+        "name": name,
+        "kind": "language model",
+        **model.config.to_dict(),
+        "data": "Stanford Sentiment Treebank: the words of the training sentences"
+        + (" a reader calls negative or positive, each read from its label" if cfg.conditional else ""),
+        "tokens": "the 10,000-word dictionary plus <eos> (the end of a sentence, also read as its start)",
+        "perplexity_counts": "every word and each sentence's end; <unk> counts as a word",
+        "selection": "epoch with the lowest dev perplexity (its final weights, or in the full-softmax phase their running average)",
+        "selected_weights": summary.get("weights", "epoch"),
+        **card_fields(dev, test),
+        "train_seconds": summary["train_seconds"],
+        "train_cpu_seconds": summary["train_cpu_seconds"],
+        "full_softmax_epochs": summary["full_softmax_epochs"],
+        "best_epoch": summary["epoch"],
+        "epochs_run": summary["epochs_run"],
+        "train_tokens": summary["tokens"],
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "file_mb": round(path.stat().st_size / 1e6, 2),
+        "stored_as": "float16",
+        "seed": cfg.seed,
+        "hyper_parameters": asdict(cfg),
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", required=True, choices=sorted(PRESETS))
+    parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
+    parser.add_argument("--out", default=str(LM_DIR), help="folder for NAME.pt and NAME.json")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    cfg = PRESETS[args.preset]
+    folder = find_data_dir(args.data_dir)
+    vocab = lm_vocab(load_vocab())
+    train, dev = read_sentences(folder, "train"), read_sentences(folder, "dev")
+    model, summary = fit(cfg, vocab, train, dev, lambda msg: print(msg, flush=True), Path(args.out))
+    model.name = args.preset
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{args.preset}.pt"
+    save_language_model(model, path, vocab)
+    model = load_language_model(path, load_vocab())  # measured as shipped: float16 weights read back
+    ngram = fit_ngram(train, vocab)
+    dev_eval, test_eval = (evaluation(model, folder, split, ngram) for split in ("dev", "test"))
+    card = lm_card(args.preset, cfg, model, summary, dev_eval, test_eval, path)
+    if cfg.conditional:
+        card["label_agreement"] = label_agreement(model)
+    (out / f"{args.preset}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    shown = ("name", "dev_perplexity", "test_perplexity", "ngram_baseline", "train_seconds", "file_mb", "label_agreement")
+    print(json.dumps({k: card[k] for k in shown if k in card}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The shipped language models: their cards against `python -m rnn_core.evaluate`, their size, and the claims pages
+make about them (recomputed from the files)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rnn_core import load_vocab
+from rnn_core.explain.forgetting import Case, forgetting, forgetting_lesson
+from rnn_core.lesson import COND_MODEL, FORGETTING_CASES, LM_MODELS
+from rnn_core.model.evaluate import main as evaluate_main
+from rnn_core.model.language import list_language_models, lm_dir, load_language_model, resolve_lm_path
+from rnn_core.model.lm_eval import label_agreement
+
+SHIPPED = (*LM_MODELS.values(), COND_MODEL)
+MAX_MB = 15  # a fresh clone stays light
+
+
+def shipped(name: str):
+    if not resolve_lm_path(name).is_file():
+        pytest.skip(f"{name} is not in {lm_dir()} (train it: python -m rnn_core.lm_train --preset {name})")
+    return load_language_model(name, load_vocab())
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_model_is_small_and_has_a_card(name):
+    model = shipped(name)
+    path = resolve_lm_path(name)
+    assert path.stat().st_size <= MAX_MB * 1e6
+    card = list_language_models()[name]
+    for key in ("dev_perplexity", "test_perplexity", "ngram_baseline", "train_seconds", "parameters", "file_mb"):
+        assert key in card, key
+    assert card["parameters"] == sum(p.numel() for p in model.parameters())
+    assert card["file_mb"] == pytest.approx(path.stat().st_size / 1e6, abs=0.01)
+    assert card["train_cpu_seconds"] <= 600  # within the 10-minute budget at one thread
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("name", SHIPPED)
+def test_cards_carry_what_the_evaluate_command_measures(name, data_dir, capsys):
+    model = shipped(name)
+    card = model.card
+    for split in ("dev", "test"):
+        evaluate_main(["--model", name, "--data-dir", str(data_dir), "--split", split])
+        result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert result["model"] == name and result["split"] == split
+        assert card[f"{split}_perplexity"] == pytest.approx(result["perplexity"], rel=1e-4)
+        assert card["ngram_baseline"][f"{split}_perplexity"] == pytest.approx(result["ngram"]["perplexity"], rel=1e-6)
+        if model.config.labels:
+            for label in ("negative", "positive"):
+                assert card[f"{split}_perplexity_{label}"] == pytest.approx(result[f"perplexity_{label}"], rel=1e-4)
+
+
+def test_conditional_models_card_agreement_is_recomputed():
+    model = shipped(COND_MODEL)
+    card = model.card["label_agreement"]
+    again = label_agreement(model, samples=card["samples"])
+    for judge in ("rnn-sst2", "gru-sst2"):
+        assert again[judge] == pytest.approx(card[judge])
+
+
+@pytest.mark.parametrize("case_key", list(FORGETTING_CASES))
+def test_the_forgetting_sentences_hold_for_the_shipped_models(case_key):
+    models = {label: shipped(name) for label, name in LM_MODELS.items()}
+    result = forgetting(models, Case(**FORGETTING_CASES[case_key]))
+    lines = forgetting_lesson(result)
+    assert len(lines) == len(models) + 1  # one line per model, then the distance each still reaches
+    assert result.distances == sorted(result.distances) and result.distances[0] < result.distances[-1]
+
+
+def test_the_shapes_page_says_what_the_label_agreement_means():
+    from rnn_core.explain.claims import CHANCE_BAND, MOOD_FOLLOWED, label_agreement_lesson
+
+    card = shipped(COND_MODEL).card["label_agreement"]
+    rates = {judge: card[judge] for judge in ("rnn-sst2", "gru-sst2")}
+    said = label_agreement_lesson(rates)
+    if min(rates.values()) >= MOOD_FOLLOWED:
+        assert "steers what it writes" in said
+    elif max(rates.values()) <= 0.5 + CHANCE_BAND:
+        assert "coin" in said and "barely uses its one input" in said
+    else:
+        assert "a little" in said
+    assert label_agreement_lesson({"a": 0.9, "b": 0.85}).startswith("At least 85%")
+    assert "coin" in label_agreement_lesson({"a": 0.52, "b": 0.47})
+    assert label_agreement_lesson({"a": 0.7, "b": 0.5}).startswith("Between 50% and 70%")

@@ -1,0 +1,110 @@
+"""The language models, loaded once per server process, and cached next words, completions and the forgetting example.
+
+The Streamlit boundary: rnn_core computes, this module caches and reads the URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn_core import ModelFileError, lesson, load_vocab
+from rnn_core.explain.completion import Completion, NextWords, complete, judge, next_words, start_states
+from rnn_core.explain.forgetting import Case, Forgetting, forgetting
+from rnn_core.model.language import MAX_SENTENCE, LanguageRNN, load_language_model, resolve_lm_path
+
+from .models import _set_threads, get_model
+from .router import through_the_router
+
+MAX_SEED = 2**31 - 1  # seeds a link may carry (torch takes 64 bits; links stay short)
+
+
+def get_lm(name: str) -> LanguageRNN:
+    """A language model by name (assets/lm) or path, shared by every session (read-only). Raises ModelFileError."""
+    through_the_router()
+    return _load_lm(str(resolve_lm_path(name)))
+
+
+@st.cache_resource(show_spinner="Loading the language model...")
+def _load_lm(path: str) -> LanguageRNN:
+    _set_threads()
+    return load_language_model(path, load_vocab())
+
+
+def lm_problem(name: str) -> str | None:
+    """Why a language model cannot be used (not there yet, damaged, foreign), or None if it loads."""
+    try:
+        get_lm(name)
+    except ModelFileError as err:
+        return f"{name} is not in assets/lm yet" if not resolve_lm_path(name).is_file() else str(err)
+    return None
+
+
+def lm_models() -> tuple[dict[str, str], list[str]]:
+    """The compared language models that load, {"RNN": "lm-rnn", ...}, and the names of those that do not."""
+    ready = {label: name for label, name in lesson.LM_MODELS.items() if lm_problem(name) is None}
+    return ready, [name for name in lesson.LM_MODELS.values() if name not in ready.values()]
+
+
+def cond_model() -> tuple[str | None, str | None]:
+    """The conditional model's name, or None and why it cannot be used."""
+    problem = lm_problem(lesson.COND_MODEL)
+    return (None, problem) if problem else (lesson.COND_MODEL, None)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def get_next_words(name: str, text: str, label: int | None = None) -> NextWords:
+    return next_words(get_lm(name), text, label=label)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def get_completion(name: str, text: str, max_words: int, temperature: float, top_k: int, seed: int,
+                   label: int | None = None) -> Completion:  # fmt: skip
+    return complete(get_lm(name), text, max_words, temperature, top_k, seed, label)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def get_written(name: str, label: int, seed: int) -> Completion:
+    """A sentence the conditional model writes from a label (temperature 1, every word may be drawn)."""
+    return complete(get_lm(name), "", MAX_SENTENCE, 1.0, 0, seed, label)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def get_judgement(model_name: str, tokens: tuple[str, ...]) -> tuple[float, str]:
+    """A sentiment model's P(positive) for a written sentence and the class it stands for."""
+    return judge(get_model(model_name), list(tokens))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def get_start_states(name: str):
+    """The conditional model's h_0 for each label, (labels, H)."""
+    return start_states(get_lm(name))
+
+
+@st.cache_data(max_entries=16, show_spinner="Reading the sentence at growing lengths...")
+def get_forgetting(case_key: str, names: tuple[tuple[str, str], ...]) -> Forgetting:
+    """The forgetting example ``case_key`` of the lesson through the models ((label, name), ...)."""
+    return forgetting({label: get_lm(name) for label, name in names}, Case(**lesson.FORGETTING_CASES[case_key]))
+
+
+def url_number(key: str, low: float, high: float, what: str) -> str | None:
+    """On a tab's first run, check ?key=... before its widget reads it: a number outside low..high is clamped into the
+    widget's state, one that is not a number is dropped (the widget keeps its default). Returns what to tell the reader."""
+    raw = st.query_params.get(key)
+    if raw is None or key in st.session_state:
+        return None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        value = float("nan")
+    if value != value or (isinstance(low, int) and value != int(value)):  # not a number (NaN included), or not whole
+        kind = "a whole number" if isinstance(low, int) else "a number"
+        return f"The {what} in the link (“{raw}”) is not {kind}; the default is used instead."
+    if low <= value <= high:
+        return None
+    st.session_state[key] = type(low)(min(max(value, low), high))
+    return f"The {what} in the link ({value:g}) is outside {low:g} to {high:g}; {st.session_state[key]:g} is used instead."
+
+
+def bound(key: str, default) -> dict:
+    """A bound widget's ``value`` argument: the default, unless url_number already put a value in its state."""
+    return {} if key in st.session_state else {"value": default}
