@@ -8,6 +8,7 @@ from rnn_core.explain.treebank_states import NEIGHBOURS, neighbour_rows, unit_co
 from rnn_core.figures.atlas import unit_figure
 from rnn_core.lesson import ORDER_PAIR
 from ui import atlas as ua
+from ui.export import trace_downloads
 from ui.figures import cached_figure, page_charts, presenter
 from ui.messages import unknown_words_note
 from ui.models import get_model, model_label, selected_model
@@ -107,3 +108,4 @@ else:
         "(0 = very negative … 4 = very positive) and this model's answer to them."
         + (" With one unit, cosine only knows the sign: every state on the same side ties at 1." if one_unit else "")
     )
+trace_downloads("explorer", text, {"trace": tr} | ({"second review trace": tr2} if tr2 is not None else {}))

@@ -190,3 +190,12 @@ def test_a_model_trained_in_this_tab_gets_every_section_but_the_map(no_treebank)
     tr = trace(own, ORDER_PAIR[0])
     unit = at.selectbox(key="explorer_unit").value
     np.testing.assert_allclose(array(chart(at, "explorer_unit_chart")["data"][0]["y"]), tr.hidden[:, unit], atol=1e-6)
+
+
+def test_both_reviews_traces_can_be_downloaded(no_treebank):
+    at = open_explorer("rnn-sst2")
+    labels = [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Download data")]
+    assert labels == ["Download data: trace (CSV)", "Download data: second review trace (CSV)"], labels
+    at.text_input(key="explorer_second").set_value("").run()
+    labels = [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Download data")]
+    assert labels == ["Download data: trace (CSV)"]
