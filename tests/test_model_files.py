@@ -14,7 +14,15 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from rnn_core.model.cards import card_line, short_label
-from rnn_core.model.checkpoint import MODELS_DIR, MODELS_ENV, list_models, models_dir, resolve_model_path
+from rnn_core.model.checkpoint import (
+    MODELS_DIR,
+    MODELS_ENV,
+    ModelFileError,
+    check_model_file,
+    list_models,
+    models_dir,
+    resolve_model_path,
+)
 
 from .conftest import ROOT
 
@@ -125,3 +133,34 @@ def test_card_words_without_streamlit():
     assert card_line(card) == "LSTM cell, 3 sigmoids output, test accuracy 84.3% on 1,821 sentences"
     assert short_label("m", {}) == "m" and card_line({}) == ""
     assert short_label("m", {"cell": "gru", "head": "softmax"}) == "m · GRU, softmax"  # a card without a score
+
+
+def test_the_picker_checks_files_without_building_models(models_folder):
+    folder, expected = models_folder
+    for name in GOOD:
+        check_model_file(folder / f"{name}.pt")
+    for name, why in expected.items():
+        with pytest.raises(ModelFileError, match=why):
+            check_model_file(folder / f"{name}.pt")
+
+
+def misfit(folder: Path) -> Path:
+    """A checkpoint whose records are sound but whose weights do not fit the model it describes, with a card."""
+    payload = torch.load(MODELS_DIR / "rnn-sst2.pt", weights_only=True)
+    payload["state_dict"] = {k: v[..., :1] for k, v in payload["state_dict"].items()}  # (.., 1): every shape wrong
+    torch.save(payload, folder / "misfit.pt")
+    shutil.copy(MODELS_DIR / "rnn-sst2.json", folder / "misfit.json")
+    return folder / "misfit.pt"
+
+
+def test_a_model_that_fails_when_first_used_is_reported_on_the_page(models_folder):
+    folder, _ = models_folder
+    path = misfit(folder)
+    check_model_file(path)  # passes the start-up check: only loading finds the fault
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert "misfit" in at.selectbox(key="model").options
+    at.selectbox(key="model").set_value("misfit").run()
+    at.switch_page("pages/word_by_word.py").run()
+    assert not at.exception, at.exception
+    said = [e.value for e in at.error]
+    assert any(str(path) in e and "weights do not fit" in e for e in said), said

@@ -15,7 +15,7 @@ import torch
 from rnn_core import ModelFileError, SentimentRNN, list_models, load_model
 from rnn_core.lesson import DEFAULT_MODEL
 from rnn_core.model.cards import card_line, short_label
-from rnn_core.model.checkpoint import models_dir, resolve_model_path
+from rnn_core.model.checkpoint import check_model_file, models_dir, resolve_model_path
 
 from .router import through_the_router
 
@@ -99,17 +99,20 @@ def model_problem(name: str, cell: str | None = None, head: str | None = None) -
 
 
 def model_catalogue() -> tuple[dict[str, dict], dict[str, str]]:
-    """Models that load (name -> card) and those that do not (name -> why), in the models folder."""
+    """Models offered (name -> card) and those refused (name -> why), in the models folder; none is loaded here."""
     through_the_router()
     return _catalogue(str(models_dir()))
 
 
 @st.cache_resource(show_spinner=False)
 def _catalogue(folder: str) -> tuple[dict[str, dict], dict[str, str]]:
+    # The picker reads the cards; each file is only checked (records read safely, tensors mapped), and a model is
+    # loaded when a page first uses it. A file that passes the check but cannot be loaded is reported on that page.
     good, broken = {}, {}
-    for name in list_models(folder):
+    for name, card in list_models(folder).items():
         try:
-            good[name] = get_model(str(Path(folder, f"{name}.pt"))).card
+            check_model_file(Path(folder, f"{name}.pt"))
+            good[name] = card
         except ModelFileError as err:
             broken[name] = str(err)
     return good, broken
