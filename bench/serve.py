@@ -133,3 +133,51 @@ def cold_start(repeats: int, all_pages: bool) -> dict:
     keys = ("health", "home", "first_chart", "peak_rss_mb")
     out["ratio"] = {key: stats([a[key] / b[key] for a, b in zip(runs["app"], runs["baseline"])]) for key in keys}
     return out
+
+
+def cold_start_against(before: Path, repeats: int) -> dict:
+    """Cold start of this checkout's app against another checkout's (``before``: a folder holding app.py), interleaved
+    in one run: process start to health, to the home page and to the first chart of Word by word; ratios after/before."""
+    from playwright.sync_api import sync_playwright
+
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for _ in range(repeats):
+                runs["before"].append(_one_start(browser, before / "app.py", "Word by word", ()))
+                runs["after"].append(_one_start(browser, ROOT / "app.py", "Word by word", ()))
+        finally:
+            browser.close()
+    keys = ("health", "home", "first_chart", "idle_rss_mb", "peak_rss_mb")
+    out: dict = {name: {key: stats([r[key] for r in rs]) for key in keys} for name, rs in runs.items()}
+    out["ratio"] = {key: stats([a[key] / b[key] for a, b in zip(runs["after"], runs["before"])]) for key in keys}
+    return out
+
+
+def main() -> None:
+    import argparse
+    import json
+
+    from .timing import ms, table, times_x
+
+    parser = argparse.ArgumentParser(description="Cold start of this checkout against another (e.g. the commit before a change).")
+    parser.add_argument("--before", type=Path, required=True, help="a checkout of the app to compare with (folder with app.py)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    res = cold_start_against(args.before.resolve(), args.repeats)
+    rows = [[key, ms(res["before"][key]) if "mb" not in key else f"{res['before'][key]['median']:.0f} MB",
+             ms(res["after"][key]) if "mb" not in key else f"{res['after'][key]['median']:.0f} MB", times_x(res["ratio"][key])]
+            for key in res["ratio"]]  # fmt: skip
+    print(
+        table(
+            f"Cold start, {args.repeats} interleaved repeats (median [min-max])",
+            ["from process start to", "before", "after", "after/before"],
+            rows,
+        )
+    )
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()
