@@ -1,0 +1,1 @@
+"""Serving RNN Lens from several processes behind nginx (python -m deploy.launch)."""
