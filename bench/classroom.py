@@ -47,27 +47,36 @@ def new_review(rng: random.Random, words: int = 50) -> str:
     return " ".join(parts)
 
 
-async def http_get(url: str, timeout_s: float, gzip: bool = True) -> bytes:
-    """GET one URL over a fresh connection (gzip accepted, as browsers do); the whole response, headers included."""
+async def http_get(url: str, timeout_s: float, cookies: dict[str, str], gzip: bool = True) -> bytes:
+    """GET one URL over a fresh connection (gzip accepted, as browsers do); the whole response, headers included.
+    Cookies are sent, and those the response sets are kept in ``cookies``."""
     parts = urllib.parse.urlsplit(url)
     reader, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, parts.port), timeout_s)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        accept = "Accept-Encoding: gzip\r\n" if gzip else ""
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{accept}Connection: close\r\n\r\n".encode())
+        extra = ("Accept-Encoding: gzip\r\n" if gzip else "") + (
+            f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}\r\n" if cookies else ""
+        )
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}Connection: close\r\n\r\n".encode())
         response = await asyncio.wait_for(reader.read(-1), timeout_s)
     finally:
         writer.close()
     if not response.startswith(b"HTTP/1.1 200"):
         raise OSError(f"GET {url}: {response[:40]!r}")
+    head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() == "set-cookie":
+            key, _, val = value.split(";", 1)[0].strip().partition("=")
+            cookies[key] = val
     return response
 
 
-async def first_visit(base: str, link: str, timeout_s: float) -> int:
+async def first_visit(base: str, link: str, timeout_s: float, cookies: dict[str, str]) -> int:
     """A browser's first visit before the websocket: the page, then the scripts and style sheets it names; bytes."""
-    page = await http_get(f"{base}/{link}", timeout_s, gzip=False)
+    page = await http_get(f"{base}/{link}", timeout_s, cookies, gzip=False)
     assets = re.findall(r'(?:src|href)="\.?/?(static/[^"]+\.(?:js|css))"', page.decode(errors="replace"))
-    sizes = await asyncio.gather(*(http_get(f"{base}/{a}", timeout_s) for a in assets))
+    sizes = await asyncio.gather(*(http_get(f"{base}/{a}", timeout_s, cookies) for a in assets))
     return len(page) + sum(len(s) for s in sizes)
 
 
@@ -82,13 +91,14 @@ class Student:
 
     def log(self, outcome: Outcome, t_start: float) -> Outcome:
         self.outcomes.append({"session": self.index, "kind": outcome.kind, "seconds": round(outcome.seconds, 4),
-                              "bytes": outcome.bytes, "error": outcome.error, "at": round(t_start, 2)})  # fmt: skip
+                              "bytes": outcome.bytes, "error": outcome.error, "at": round(t_start, 2),
+                              "server": self.client.headers.get("x-rnn-lens-server")})  # fmt: skip  # behind deploy's nginx
         return outcome
 
     async def open_link(self, t0: float, static: bool) -> Outcome:
         started = time.perf_counter()
         try:
-            fetched = await first_visit(self.base, "word_by_word", self.timeout_s) if static else 0
+            fetched = await first_visit(self.base, "word_by_word", self.timeout_s, self.client.cookies) if static else 0
         except (OSError, TimeoutError) as err:
             return self.log(Outcome("open shared link", time.perf_counter() - started, 0, f"page: {err!r}"[:200]), started - t0)
         out = await self.client.open("word_by_word", {"review": SHARED_REVIEW})
@@ -113,29 +123,41 @@ class Student:
             return await c.choose("model", self.rng.choice([m for m in MODELS if m in c.widgets["model"].proto.options]))
         return await c.go_to(self.rng.choice([p for p in PAGES if p != page]))
 
-    async def reconnect(self, t0: float) -> None:
-        """What a browser does when its websocket drops: connect again to the same URL (the review is in it)."""
+    async def reconnect(self, t0: float, deadline: float) -> bool:
+        """What the frontend does when its websocket drops: connect again to the same URL (the review is in it), once a
+        second until it answers. The outcome is timed from the first try; False if the class ended first."""
         started, page, query = time.perf_counter(), self.client.page_name, dict(urllib.parse.parse_qsl(self.client.query))
         await self.client.close()
-        self.client = VirtualStudent(self.base, self.timeout_s, cookies=self.client.cookies)
-        out = await self.client.open(page, query)
+        while True:
+            self.client = VirtualStudent(self.base, self.timeout_s, cookies=self.client.cookies)
+            out = await self.client.open(page, query)
+            if not out.error or time.perf_counter() > deadline:
+                break
+            await asyncio.sleep(1.0)
         restored = "review" not in self.client.widgets or self.client.value("review") == self.review
         out.kind, out.error = "reconnect", out.error or (None if restored else "review not brought back")
-        self.log(out, started - t0)
+        self.log(Outcome(out.kind, time.perf_counter() - started, out.bytes, out.error, out.runs), started - t0)
+        return out.error is None or out.error == "review not brought back"
 
     async def attend(self, t0: float, arrive: float, deadline: float, think: tuple[float, float]) -> None:
         await asyncio.sleep(arrive)
         if (await self.open_link(t0, static=True)).error:
             return
-        while True:
-            await asyncio.sleep(self.rng.uniform(*think))
+        while time.perf_counter() < deadline:
+            try:  # a browser notices a closed websocket while its student thinks, and reconnects at once
+                await asyncio.wait_for(self.client.closed(), self.rng.uniform(*think))
+                if not await self.reconnect(t0, deadline):
+                    break
+                continue
+            except TimeoutError:
+                pass
             if time.perf_counter() >= deadline:
                 break
             kind = self.rng.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
             started = time.perf_counter()
             out = self.log(await self.act(kind), started - t0)
-            if out.error and ("Connection" in out.error or "timeout" == out.error):
-                await self.reconnect(t0)
+            if out.error and ("Connection" in out.error or out.error == "timeout") and not await self.reconnect(t0, deadline):
+                break
         await self.client.close()
 
 

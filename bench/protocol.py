@@ -92,6 +92,17 @@ class VirtualStudent:
             ping_interval=None,
         )
         self.headers = dict(self._ws.response.headers)
+        self.keep_cookies(self._ws.response.headers.get_all("Set-Cookie"))
+
+    def keep_cookies(self, set_cookie: list[str]) -> None:
+        """Keep the cookies a response set (name=value only), as a browser does for later requests."""
+        for header in set_cookie:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+
+    async def closed(self) -> None:
+        """Returns once the server has closed this session's websocket (the frontend then reconnects at once)."""
+        await self._ws.wait_closed()
 
     async def close(self) -> None:
         if self._ws is not None:
