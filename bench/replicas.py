@@ -2,7 +2,7 @@
 
     python -m bench.replicas --processes 2 --sessions 30 --duration 180 --stop-at 90
 
-The deployment is started as deploy.launch starts it, including its health check (every 5 s it restarts a process
+Three real Chromium sessions walk bench.load's journey through nginx meanwhile. The deployment is started as deploy.launch starts it, including its health check (every 5 s it restarts a process
 that has stopped). Each process is warmed up by the lecturer directly. The virtual students (bench.classroom) go
 through nginx and keep the cookie it sets, like browsers. At --stop-at seconds process 1 gets SIGTERM. Reported:
 how the sessions were spread, what the students of the stopped process saw (how long their reconnection took,
@@ -23,15 +23,16 @@ from pathlib import Path
 from deploy.launch import deploy
 
 from .browser import free_port
-from .classroom import PAGES, Student, print_tables, summary, warm_up
+from .classroom import PAGES, Student, browser_check, print_tables, summary, warm_up
 from .load import ServerWatch, percentile
 from .timing import ROOT, load_average, machine
 
 OUT = ROOT / "bench-results" / "replicas.json"
 
 
-async def attend_all(base: str, n: int, args, stop) -> tuple[list[Student], float]:
-    """The class through nginx; ``stop`` is called once, --stop-at seconds in. Returns the students and that time."""
+async def attend_all(base: str, n: int, args, stop) -> tuple[list[Student], float, tuple[list[dict], list[str]]]:
+    """The class through nginx, and real Chromium sessions beside it; ``stop`` is called once, --stop-at seconds in.
+    Returns the students, that time, and the browsers' interactions and problems."""
     import random
 
     t0, rng = time.perf_counter(), random.Random(args.seed)
@@ -45,8 +46,10 @@ async def attend_all(base: str, n: int, args, stop) -> tuple[list[Student], floa
 
     tasks = [s.attend(t0, rng.uniform(0, 10), deadline, tuple(args.think)) for s in students]
     stopped = asyncio.create_task(stopper()) if args.stop_at else None
-    await asyncio.wait_for(asyncio.gather(*tasks), args.duration + 20 * args.timeout)
-    return students, (await stopped if stopped else float("nan"))
+    *_, check = await asyncio.wait_for(
+        asyncio.gather(*tasks, browser_check(base, args.browsers, args.timeout, 5.0)), args.duration + 20 * args.timeout
+    )
+    return students, (await stopped if stopped else float("nan")), check
 
 
 def run(args) -> dict:
@@ -66,7 +69,9 @@ def run(args) -> dict:
             w.start()
         threading.Thread(target=health_checks, daemon=True).start()
         victim = dep.apps[0]
-        students, stopped_at = asyncio.run(attend_all(dep.url, args.sessions, args, lambda: victim.send_signal(signal.SIGTERM)))
+        students, stopped_at, (seen, problems) = asyncio.run(
+            attend_all(dep.url, args.sessions, args, lambda: victim.send_signal(signal.SIGTERM))
+        )
         halt.set()
         cpu = [round(w.cpu_seconds() - c, 1) if Path(f"/proc/{w.pid}").exists() else None for w, c in zip(watches, cpu0)]
         peaks = [round(w.peak_rss_mb) for w in watches]
@@ -82,7 +87,7 @@ def run(args) -> dict:
         "processes": args.processes, "sessions": args.sessions, "stopped_at_s": round(stopped_at, 1),
         "spread_at_open": dict(first_server), "restarts": dep.restarts,
         **summary(rows), "server_cpu_s": cpu, "server_peak_rss_mb": peaks,
-        "students_moved": len(moved), "reconnects": len(reconnects),
+        "browser_check": {**summary(seen), "problems": problems[:10]} if seen or problems else None, "students_moved": len(moved), "reconnects": len(reconnects),
         "reconnect_p50_s": percentile([o["seconds"] for o in reconnects], 50), "reconnect_max_s": max((o["seconds"] for o in reconnects), default=0),
         "review_brought_back": sum(o["error"] is None for o in reconnects), "interactions_lost": len(lost),
         "lost_samples": sorted({f"{o['kind']}: {o['error']}" for o in lost})[:10], "raw": rows,
@@ -97,6 +102,7 @@ def main() -> None:
     parser.add_argument("--stop-at", type=float, default=90.0, help="seconds into the class when process 1 is stopped (0: never)")
     parser.add_argument("--think", type=float, nargs=2, default=[10.0, 30.0], metavar=("MIN", "MAX"))
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--browsers", type=int, default=3, help="real Chromium sessions beside the class (0: none)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -104,7 +110,7 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     r = report
-    print_tables([{"scenario": f"class via nginx K={r['processes']}", "browser_check": None, **r, "kb_per_interaction": "-",
+    print_tables([{"scenario": f"class via nginx K={r['processes']}", **r, "kb_per_interaction": "-",
                    "server_cpu_s": "+".join(str(c) if c is not None else "stopped" for c in r["server_cpu_s"]), "server_cpu_ms_per_interaction": "-",
                    "server_peak_rss_mb": "+".join(map(str, r["server_peak_rss_mb"])), "mb_per_session": "-", "client_cpu_s": "-"}])  # fmt: skip
     print(f"\nsessions at their first visit, by process: {r['spread_at_open']}")

@@ -6,6 +6,7 @@ Needs Debian's nginx (apt-get install nginx); .ci/run installs it.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 import signal
 import urllib.request
@@ -15,7 +16,7 @@ import pytest
 
 from bench.browser import free_port
 from bench.protocol import VirtualStudent
-from deploy.launch import COOKIE, NGINX, deploy, nginx_config
+from deploy.launch import COOKIE, NGINX, deploy, nginx_config, streamlit_static
 
 pytestmark = pytest.mark.deploy
 
@@ -79,3 +80,11 @@ def test_when_a_process_stops_its_visitors_move_to_the_other_and_stay(two_proces
     name, cookie = served_by(url, "app1")
     assert name == "app2" and cookie.startswith(f"{COOKIE}=app2;")
     assert two_processes.check() == [0]  # the launcher's health check restarts it
+
+
+def test_nginx_serves_the_frontend_files_itself_compressed(two_processes):
+    bundle = next((streamlit_static() / "static" / "js").glob("index.*.js"))
+    request = urllib.request.Request(f"{two_processes.url}/static/js/{bundle.name}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        assert r.headers["Content-Encoding"] == "gzip" and "X-RNN-Lens-Server" not in r.headers
+        assert gzip.decompress(r.read()) == bundle.read_bytes()
