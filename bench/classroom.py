@@ -27,7 +27,18 @@ import urllib.parse
 from pathlib import Path
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop_server
-from .load import ENDINGS, MIDDLES, ONLY_LOOPBACK, OPENERS, SHARED_REVIEW, ServerWatch, Session, percentile, server_log
+from .load import (
+    ENDINGS,
+    MIDDLES,
+    ONLY_LOOPBACK,
+    OPENERS,
+    SHARED_REVIEW,
+    ServerWatch,
+    Session,
+    nice_browsers,
+    percentile,
+    server_log,
+)
 from .load import start_timed_server as start_server
 from .protocol import Outcome, VirtualStudent
 from .timing import ROOT, load_average, machine, table
@@ -170,6 +181,7 @@ async def browser_check(base: str, n: int, timeout_s: float, delay: float) -> tu
     await asyncio.sleep(delay)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, ONLY_LOOPBACK])
+        nice_browsers(10)  # as bench.load: in class each browser has a laptop of its own
         try:
             sessions = [Session(1000 + i, browser, base, timeout_s, (2.0, 5.0), 2.0 * i) for i in range(n)]
             await asyncio.wait_for(asyncio.gather(*(s.run() for s in sessions), return_exceptions=True), 20 * timeout_s)

@@ -13,6 +13,7 @@ before going on, as a student would. --stagger spreads the arrivals over some se
 peak memory (VmHWM) and CPU time against the browsers' CPU time (the browsers stand in for thirty machines but
 share this one: they run at nice 10 so the server is not starved by them). Table printed, JSON written to
 bench-results/load.json. Traffic goes only to 127.0.0.1: no other host name resolves in the browser.
+What the server itself can carry is measured without browsers by bench.classroom (virtual students).
 """
 
 from __future__ import annotations
@@ -268,6 +269,17 @@ def descendants(root: int, skip: int = 0) -> dict[int, float]:
     return {pid: cpu for pid, (_, cpu) in table.items() if pid != skip and below(pid)}
 
 
+def nice_browsers(niceness: int, skip: int = 0) -> None:
+    """Lower the priority of this process's Chromium (not its driver; later renderers inherit it), so that the
+    browsers standing in for students' laptops do not starve the server they share the cores with."""
+    for pid in descendants(os.getpid(), skip=skip):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().startswith("chrom"):
+                os.setpriority(os.PRIO_PROCESS, pid, niceness)
+        except OSError:
+            pass
+
+
 def tree_cpu_seconds(root: int, skip: int = 0) -> float:
     return sum(descendants(root, skip).values())
 
@@ -304,12 +316,7 @@ async def drive(n: int, base: str, args, watch: ServerWatch) -> dict:
     """Warm up with one visit, then run n sessions at once; CPU is counted from the end of the warm-up."""
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, ONLY_LOOPBACK])
-        for pid in descendants(os.getpid(), skip=watch.pid):  # Chromium, not its driver; later renderers inherit it
-            try:
-                if Path(f"/proc/{pid}/comm").read_text().startswith("chrom"):
-                    os.setpriority(os.PRIO_PROCESS, pid, args.browser_nice)
-            except OSError:
-                pass
+        nice_browsers(args.browser_nice, skip=watch.pid)
         try:
             warm = Session(-1, browser, base, args.timeout, (0, 0))
             t0 = time.perf_counter()
