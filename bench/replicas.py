@@ -1,6 +1,7 @@
 """The class scenario through nginx in front of K app processes (deploy.launch), with one process stopped mid-run.
 
     python -m bench.replicas --processes 2 --sessions 30 --duration 180 --stop-at 90
+    python -m bench.replicas --processes 2 --sessions 30 --scenario burst
 
 Three real Chromium sessions walk bench.load's journey through nginx meanwhile. The deployment is started as deploy.launch starts it, including its health check (every 5 s it restarts a process
 that has stopped). Each process is warmed up by the lecturer directly. The virtual students (bench.classroom) go
@@ -23,7 +24,7 @@ from pathlib import Path
 from deploy.launch import deploy
 
 from .browser import free_port
-from .classroom import PAGES, Student, browser_check, print_tables, summary, warm_up
+from .classroom import PAGES, Student, browser_check, print_tables, scenario, summary, warm_up
 from .load import ServerWatch, percentile
 from .timing import ROOT, load_average, machine
 
@@ -69,22 +70,26 @@ def run(args) -> dict:
             w.start()
         threading.Thread(target=health_checks, daemon=True).start()
         victim = dep.apps[0]
-        students, stopped_at, (seen, problems) = asyncio.run(
-            attend_all(dep.url, args.sessions, args, lambda: victim.send_signal(signal.SIGTERM))
-        )
+        if args.scenario == "burst":
+            res, stopped_at = asyncio.run(scenario("burst", args.sessions, dep.url, args)), float("nan")
+            rows, seen, problems = res["interactions"], [], []
+        else:
+            students, stopped_at, (seen, problems) = asyncio.run(
+                attend_all(dep.url, args.sessions, args, lambda: victim.send_signal(signal.SIGTERM))
+            )
+            rows = [o for s in students for o in s.outcomes]
         halt.set()
         cpu = [round(w.cpu_seconds() - c, 1) if Path(f"/proc/{w.pid}").exists() else None for w, c in zip(watches, cpu0)]
         peaks = [round(w.peak_rss_mb) for w in watches]
     finally:
         halt.set()
         dep.stop()
-    rows = [o for s in students for o in s.outcomes]
-    first_server = Counter(s.outcomes[0].get("server", "?") for s in students if s.outcomes)
-    moved = [s for s in students if any(o["kind"] == "reconnect" for o in s.outcomes)]
-    reconnects = [o for s in moved for o in s.outcomes if o["kind"] == "reconnect"]
+    first_server = Counter(o["server"] for o in rows if o["kind"] == "open shared link")
+    reconnects = [o for o in rows if o["kind"] == "reconnect"]
+    moved = {o["session"] for o in reconnects}
     lost = [o for o in rows if o["error"] and o["kind"] != "reconnect" and o["at"] >= stopped_at]
     return {
-        "processes": args.processes, "sessions": args.sessions, "stopped_at_s": round(stopped_at, 1),
+        "scenario": args.scenario, "processes": args.processes, "sessions": args.sessions, "stopped_at_s": round(stopped_at, 1),
         "spread_at_open": dict(first_server), "restarts": dep.restarts,
         **summary(rows), "server_cpu_s": cpu, "server_peak_rss_mb": peaks,
         "browser_check": {**summary(seen), "problems": problems[:10]} if seen or problems else None, "students_moved": len(moved), "reconnects": len(reconnects),
@@ -97,6 +102,7 @@ def run(args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--scenario", choices=["class", "burst"], default="class", help="burst: all open the link within 2 s")
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--duration", type=float, default=180.0)
     parser.add_argument("--stop-at", type=float, default=90.0, help="seconds into the class when process 1 is stopped (0: never)")
@@ -110,7 +116,7 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     r = report
-    print_tables([{"scenario": f"class via nginx K={r['processes']}", **r, "kb_per_interaction": "-",
+    print_tables([{**r, "scenario": f"{r['scenario']} via nginx K={r['processes']}", "kb_per_interaction": "-",
                    "server_cpu_s": "+".join(str(c) if c is not None else "stopped" for c in r["server_cpu_s"]), "server_cpu_ms_per_interaction": "-",
                    "server_peak_rss_mb": "+".join(map(str, r["server_peak_rss_mb"])), "mb_per_session": "-", "client_cpu_s": "-"}])  # fmt: skip
     print(f"\nsessions at their first visit, by process: {r['spread_at_open']}")
