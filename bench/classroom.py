@@ -5,7 +5,7 @@
 
 burst: N students open the lecturer's shared link (Word by word with a review in the URL) within 2 s; each fetches
 the page and its scripts like a browser's first visit, opens the websocket and waits for the script to finish.
-class: N students open the link within the first 10 s, then each, every 10 to 30 s at random, types a new review
+class: N students open the link within the first 10 s (a quarter of a shorter run), then each, every 10 to 30 s at random, types a new review
 (about 50 words), moves the step control (the word player on Word by word, the slider on Inside one step), changes
 page or model, until --duration has passed. Three real Chromium sessions (bench.load's journey) run beside the class
 to show that pages still render without console errors. Every N gets a fresh server (so its peak memory is its
@@ -208,7 +208,7 @@ async def scenario(name: str, n: int, base: str, args) -> dict:
         await asyncio.gather(*(s.client.close() for s in students))
         return {"interactions": [o for s in students for o in s.outcomes], "browser": [], "problems": []}
     deadline = t0 + args.duration
-    tasks = [s.attend(t0, rng.uniform(0, 10), deadline, tuple(args.think)) for s in students]
+    tasks = [s.attend(t0, rng.uniform(0, min(10.0, args.duration / 4)), deadline, tuple(args.think)) for s in students]
     check = browser_check(base, args.browsers, args.timeout, 5.0)
     *_, (seen, problems) = await asyncio.wait_for(asyncio.gather(*tasks, check), args.duration + 20 * args.timeout)
     return {"interactions": [o for s in students for o in s.outcomes], "browser": seen, "problems": problems}

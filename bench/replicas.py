@@ -45,7 +45,7 @@ async def attend_all(base: str, n: int, args, stop) -> tuple[list[Student], floa
         stop()
         return time.perf_counter() - t0
 
-    tasks = [s.attend(t0, rng.uniform(0, 10), deadline, tuple(args.think)) for s in students]
+    tasks = [s.attend(t0, rng.uniform(0, min(10.0, args.duration / 4)), deadline, tuple(args.think)) for s in students]
     stopped = asyncio.create_task(stopper()) if args.stop_at else None
     *_, check = await asyncio.wait_for(
         asyncio.gather(*tasks, browser_check(base, args.browsers, args.timeout, 5.0)), args.duration + 20 * args.timeout
