@@ -118,9 +118,12 @@ def test_queue_runs_one_training_at_a_time_and_says_who_is_ahead():
     queue = TrainingQueue()
     train, heldout = memory_task(WORDS, 2, 300, seed=1), memory_task(WORDS, 2, 60, seed=2)
     cfg = LiveConfig(hidden_size=4, epochs=3)
-    jobs = [queue.submit(cfg, train, heldout, 100) for _ in range(3)]
+    long_run = LiveConfig(hidden_size=16, epochs=50)  # cannot finish before the check below, on any machine
+    jobs = [queue.submit(long_run, memory_task(WORDS, 50, 2_000, seed=1), heldout, 100)]
+    jobs += [queue.submit(cfg, train, heldout, 100) for _ in range(2)]
     time.sleep(0.05)
     assert [queue.ahead_of(j) for j in jobs][1:] == [1, 2]
+    jobs[0].stop.set()  # then the others run, one at a time
     seen_running = set()
     deadline = time.time() + 120
     while not all(j.finished for j in jobs) and time.time() < deadline:
@@ -130,7 +133,7 @@ def test_queue_runs_one_training_at_a_time_and_says_who_is_ahead():
         for j in jobs:
             j.seen()
         time.sleep(0.01)
-    assert all(j.status == "done" and j.model is not None for j in jobs) and seen_running
+    assert jobs[0].status == "stopped" and all(j.status == "done" and j.model is not None for j in jobs[1:]) and seen_running
 
 
 def test_stopped_and_abandoned_trainings():
