@@ -9,7 +9,8 @@ import os
 
 import pytest
 
-from bench.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
+from bench.browser import ARTIFACTS, CHROMIUM, free_port, is_harmless, start_server, stop_server
+from tests.browser_session import chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +24,14 @@ sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
 @pytest.fixture(scope="module")
 def base_url():
-    port = free_port()
-    proc = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
+    with serve() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

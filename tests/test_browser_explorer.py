@@ -10,7 +10,8 @@ import os
 
 import pytest
 
-from bench.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
+from bench.browser import ARTIFACTS, CHROMIUM, is_harmless
+from tests.browser_session import chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -29,18 +30,14 @@ SECTIONS = {"map": "explorer_map", "atlas": "explorer_atlas", "inspector": "expl
 
 @pytest.fixture(scope="module")
 def base_url():
-    port = free_port()
-    proc = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(proc)
+    with serve() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def new_page(browser, presenter: bool = False):
