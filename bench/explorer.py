@@ -15,12 +15,11 @@ import argparse
 import itertools
 import json
 import sys
-import time
 
 import torch
 
 from .compute import review_text
-from .page_runs import new_first_word
+from .page_runs import new_first_word, timed_run
 from .timing import ROOT, ms, stats, times_x
 
 if str(ROOT) not in sys.path:
@@ -39,12 +38,7 @@ def _open(page: str, model: str):
 
 def _run(at, text: str) -> float:
     at.text_area(key="review").input(text)
-    t0 = time.perf_counter()
-    at.run()
-    seconds = time.perf_counter() - t0
-    if at.exception:
-        raise RuntimeError(f"the page raised: {at.exception[0].message}")
-    return seconds
+    return timed_run(at)
 
 
 def measure(words: int, repeats: int, model: str) -> dict:

@@ -57,7 +57,8 @@ def _open(page: str | None):
     return at
 
 
-def _timed_run(at) -> float:
+def timed_run(at) -> float:
+    """Seconds for one AppTest run; a page that raises is an error, not a time."""
     t0 = time.perf_counter()
     at.run()
     seconds = time.perf_counter() - t0
@@ -79,17 +80,17 @@ def page_rows(review_words: dict[str, int | None], repeats: int) -> dict:
     for at in apps.values():  # warm-up: every page with every review once (models, decay curves, lazy imports)
         for text in texts.values():
             at.text_area(key="review").input(new_first_word(text, next(fresh)))
-            _timed_run(at)
-    _timed_run(home)
+            timed_run(at)
+    timed_run(home)
     rows = []
     for page, at in apps.items():
         for label, text in texts.items():
             new, rerun, base = [], [], []
             for _ in range(repeats):
-                base.append(_timed_run(home))
+                base.append(timed_run(home))
                 at.text_area(key="review").input(new_first_word(text, next(fresh)))
-                new.append(_timed_run(at))
-                rerun.append(_timed_run(at))
+                new.append(timed_run(at))
+                rerun.append(timed_run(at))
             rows.append(
                 {
                     "page": page,
@@ -100,7 +101,7 @@ def page_rows(review_words: dict[str, int | None], repeats: int) -> dict:
                     "home_rerun": {"seconds": stats(base)},
                 }
             )
-    return {"rows": rows, "home_rerun": stats([_timed_run(home) for _ in range(repeats)])}
+    return {"rows": rows, "home_rerun": stats([timed_run(home) for _ in range(repeats)])}
 
 
 def figure_rows(lengths: tuple[int, ...], repeats: int, min_seconds: float) -> list[dict]:
