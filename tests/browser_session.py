@@ -48,3 +48,14 @@ def watched_page(browser, **context_options) -> Iterator:
     finally:
         context.close()
     assert not problems, f"console errors or dialogs: {problems}"
+
+
+def settle(pg, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished the run and every chart on the page is drawn."""
+    pg.wait_for_function(
+        """() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
+             && !document.querySelector('[data-stale=true], [data-testid^=stSkeleton], [data-testid=stAppSkeleton]')
+             && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))""",
+        timeout=timeout_ms,
+        polling=100,
+    )

@@ -66,3 +66,21 @@ def chart(at: AppTest, key: str) -> dict:
     """The Plotly figure (data, layout, frames) of the chart with this key, as the browser receives it."""
     assert has(at, key), f"no chart {key}"
     return json.loads(at.get_by_key(key).proto.spec)
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """A fresh app server for one browser test module (tests/browser_session.serve)."""
+    from tests.browser_session import serve
+
+    with serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for one browser test module (tests/browser_session.chromium)."""
+    from tests.browser_session import chromium
+
+    with chromium() as b:
+        yield b

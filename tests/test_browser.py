@@ -10,7 +10,7 @@ import os
 import pytest
 
 from bench.browser import ARTIFACTS, CHROMIUM, free_port, is_harmless, start_server, stop_server
-from tests.browser_session import chromium, serve
+from tests.browser_session import settle
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +20,6 @@ if not os.path.exists(CHROMIUM):
         raise RuntimeError(reason)  # CI installs it: its absence there is a failure, not a skip
     pytest.skip(reason, allow_module_level=True)
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
@@ -127,17 +115,6 @@ def test_presenter_mode_and_markup_shown_as_text(page, base_url):
 
 MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 PAGE_TITLES = ["Word by word", "Inside one step", "Vanishing gradients", "Sigmoid vs softmax"]
-
-
-def settle(pg) -> None:
-    """Wait until Streamlit has finished the run and every chart on the page is drawn."""
-    pg.wait_for_function(
-        """() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
-             && !document.querySelector('[data-stale=true], [data-testid^=stSkeleton], [data-testid=stAppSkeleton]')
-             && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))""",
-        timeout=30_000,
-        polling=100,
-    )
 
 
 @pytest.mark.parametrize("title", PAGE_TITLES)

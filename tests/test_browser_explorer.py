@@ -11,7 +11,7 @@ import os
 import pytest
 
 from bench.browser import ARTIFACTS, CHROMIUM, is_harmless
-from tests.browser_session import chromium, serve
+from tests.browser_session import settle
 
 pytestmark = pytest.mark.browser
 
@@ -28,18 +28,6 @@ SIZES = {False: {"width": 1280, "height": 3600}, True: {"width": 1920, "height":
 SECTIONS = {"map": "explorer_map", "atlas": "explorer_atlas", "inspector": "explorer_unit_chart"}
 
 
-@pytest.fixture(scope="module")
-def base_url():
-    with serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 def new_page(browser, presenter: bool = False):
     context = browser.new_context(viewport=SIZES[presenter])
     pg = context.new_page()
@@ -48,17 +36,6 @@ def new_page(browser, presenter: bool = False):
     pg.on("pageerror", lambda e: problems.append(str(e)))
     pg.on("dialog", lambda d: (problems.append(d.message), d.dismiss()))
     return context, pg, problems
-
-
-def settle(pg) -> None:
-    """Wait until Streamlit has finished the run and every chart on the page is drawn."""
-    pg.wait_for_function(
-        """() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
-             && !document.querySelector('[data-stale=true], [data-testid^=stSkeleton], [data-testid=stAppSkeleton]')
-             && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))""",
-        timeout=60_000,
-        polling=100,
-    )
 
 
 def rerun_done(pg) -> None:

@@ -22,7 +22,7 @@ from rnn_core.explain.gradients import review_influence
 from rnn_core.lesson import CELL_MODELS, DEFAULT_REVIEW, ONE_STEP_MODELS
 from ui.review import MAX_REVIEW_CHARS
 
-from .browser_session import chromium, serve, watched_page
+from .browser_session import watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,18 +37,6 @@ REVIEW = "the start was slow but the ending was wonderful"
 SETTLED = """() => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'
     && !document.querySelector('[data-stale=true], [data-testid^=stSkeleton], [data-testid=stAppSkeleton]')
     && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'))"""
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def settle(pg) -> None:

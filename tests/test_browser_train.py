@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import base_url, browser, page, settle, shot  # noqa: F401 (fixtures)
+from tests.browser_session import settle
+from tests.test_browser import page, shot  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ python -m rnn_core.evaluate --model rnn-sst2 [--data-dir DIR] [--split test]
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from ..text.batches import evaluation_sentences, length_batches
 from ..text.data import find_data_dir
 from ..text.treebank import CLASS_NAMES, Phrase, read_split, sentences
 from .checkpoint import load_model, resolve_model_path
+from .cli import evaluation_parser
 from .network import SentimentRNN, class_indices
 
 
@@ -68,12 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     if lm_eval.names_language_model(argv):
         return lm_eval.main(argv)
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, help="a name in assets/models or a path to a .pt file")
-    parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
-    parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    parser.add_argument("--update-card", action="store_true", help="write the negation and minimal-pair figures into the card")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser = evaluation_parser(
+        __doc__.splitlines()[0],
+        "a name in assets/models or a path to a .pt file",
+        "write the negation and minimal-pair figures into the card",
+    )
     args = parser.parse_args(argv)
     if args.update_card and args.split != "test":
         parser.error("--update-card records test-split figures: use --split test")

@@ -8,7 +8,6 @@ NAME.pt and its model card NAME.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
@@ -22,6 +21,7 @@ from ..text.data import find_data_dir
 from ..text.treebank import Phrase, read_split, sentences, unique_phrases
 from ..text.vocab import Vocab
 from .checkpoint import MODELS_DIR, VOCAB_PATH, load_vocab, save_model
+from .cli import training_parser
 from .evaluate import evaluate_model
 from .network import ModelConfig, SentimentRNN
 from .order_eval import order_card_fields
@@ -139,6 +139,19 @@ def training_data(cfg: TrainConfig, vocab: Vocab, train_trees: list[list[Phrase]
     return replace(data, weights=scale if data.weights is None else data.weights * scale)
 
 
+def optimizer_step(loss, opt, params: list, clip_norm: float, average: list | None, ema_decay: float) -> None:
+    """Backpropagate ``loss``, clip the gradients' norm, step; ``average`` (one tensor per parameter, or None) follows
+    the weights as a running average: average <- average + (1 - ema_decay) * (weights - average)."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, clip_norm)
+    opt.step()
+    if average is not None:
+        with torch.no_grad():
+            for mean, param in zip(average, params):
+                mean.lerp_(param, 1.0 - ema_decay)
+
+
 def train_epoch(
     model: SentimentRNN,
     data: Examples,
@@ -155,14 +168,7 @@ def train_epoch(
         ids = torch.tensor([data.ids[i] for i in batch])  # (B, T)
         logits = fused_logits(model, ids) if cfg.fused and isinstance(model, SentimentRNN) else model(ids)  # (B, T, C)
         loss = batch_loss(logits, batch, data, cfg.head)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
-        opt.step()
-        if average is not None:
-            with torch.no_grad():
-                for mean, param in zip(average, params):
-                    mean.lerp_(param, 1.0 - cfg.ema_decay)
+        optimizer_step(loss, opt, params, cfg.clip_norm, average, cfg.ema_decay)
         total, count = total + loss.item() * len(batch), count + len(batch)
     model.eval()
     return total / max(count, 1)
@@ -251,12 +257,8 @@ def model_card(name: str, cfg: TrainConfig, model: SentimentRNN, summary: dict, 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", required=True, choices=sorted(PRESETS))
-    parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
-    parser.add_argument("--out", default=str(MODELS_DIR), help="folder for NAME.pt and NAME.json")
+    parser = training_parser(__doc__.splitlines()[0], PRESETS, str(MODELS_DIR), threads=2)
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (use 1 when two trainings share 2 cores)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     cfg = PRESETS[args.preset] if args.epochs is None else replace(PRESETS[args.preset], epochs=args.epochs)
