@@ -29,7 +29,8 @@ one.page_link("pages/completion.py", label="Live: text completion", icon=":mater
 two.markdown(
     "**One-to-many.** One input, a sequence out: in the article, an image and its caption. Here the one input is a "
     "label, negative or positive: it sets the first hidden state, and the model writes a sentence word by word, "
-    "reading back each word it wrote."
+    "reading back each word it wrote (and, here, the label again beside each word, as some captioning networks are "
+    "shown their image at every step)."
 )
 two.markdown("Live: [below](#a-sentence-written-from-a-label)")
 three.markdown(
@@ -61,13 +62,16 @@ card = lm.get_lm(name).card.get("label_agreement", {})
 rates = [f"{as_plain(j)} {card[j]:.0%}" for j in COND_JUDGES if isinstance(card.get(j), float)]
 if rates:
     st.caption(
-        f"Of {card.get('samples')} sentences it wrote (half per label, temperature {card.get('temperature')}, seeds "
+        f"Of {card.get('samples')} sentences it wrote (half per label, temperature {card.get('temperature')}"
+        f"{', never <unk>' if card.get('unknown') is False else ''}, seeds "
         f"{card.get('seed')} on), the sentiment models called this share the label asked for: {', '.join(rates)}. "
         + label_agreement_lesson({j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)})
+        + f" For scale: on the treebank's own test sentences they agree with people's labels "
+        f"{lm.judges_on_real_sentences(COND_JUDGES)} of the time."
     )
 h0 = cached_figure(start_state_figure, lm.get_start_states(name), list(LABELS), presenter())
 st.plotly_chart(h0, key="write_h0", **charts("first_hidden_state"))
 st.caption(
     "The first hidden state h₀ = tanh(W_label · label): the one input, set before any word. Everything the model "
-    "writes afterwards starts from this row; the words it draws are then read back one by one."
+    "writes afterwards starts from this row; the words it draws are then read back one by one. " + lm.label_reading(name)
 )

@@ -126,3 +126,18 @@ def test_forgetting_numbers_and_sentences(tiny_vocab):
 def test_detokenize():
     tokens = ["it", "'s", "a", "-lrb-", "fine", "-rrb-", "film", ",", "``", "the", "end", "''", "is", "n't", "it", "?"]
     assert detokenize(tokens) == "it's a (fine) film, \"the end\" isn't it?"
+
+
+def test_influence_of_a_conditional_model_reads_its_label_at_every_step(tiny_vocab):
+    """The label's vector is part of every input column, and its output bias of the logit: autograd agrees."""
+    model = make_lm("lstm", tiny_vocab, labels=2, hidden_size=8, embed_size=5, every_step=True)
+    ids, target, label = [model.eos_id, *model.vocab.encode(["not", "good", "the"])], model.vocab.stoi["bad"], 1
+    fast = lm_influence(model, ids, target, label)
+    labels = torch.tensor([label])
+    x_cols = model.input_columns(torch.tensor([ids]), labels).detach().requires_grad_(True)  # (1, T, G*H)
+    state = model.start_state(1, labels)
+    for t in range(len(ids)):
+        state = model.step(x_cols[:, t], state)
+    (grad,) = torch.autograd.grad(model.logits_of(state[0], labels)[0, target], x_cols)
+    np.testing.assert_allclose(fast, grad[0].norm(dim=-1).numpy(), rtol=1e-6)
+    assert not np.allclose(fast, lm_influence(model, ids, target, 0))  # the other label: other columns, other numbers

@@ -26,11 +26,14 @@ from rnn_core.model.network import ModelConfig, SentimentRNN
 from .conftest import make_model
 
 
-def make_lm(cell: str, vocab, labels: int = 0, hidden_size: int = 6, embed_size: int = 4, seed: int = 0) -> LanguageRNN:
-    """A small language model over ``vocab`` + <eos> with every weight non-zero, in eval mode."""
+def make_lm(
+    cell: str, vocab, labels: int = 0, hidden_size: int = 6, embed_size: int = 4, seed: int = 0, every_step: bool = False
+) -> LanguageRNN:
+    """A small language model over ``vocab`` + <eos> with every weight non-zero, in eval mode (``every_step``: a
+    conditional model that also reads its label beside every word)."""
     torch.manual_seed(seed)
     words = lm_vocab(vocab)
-    model = LanguageRNN(LanguageConfig(cell, hidden_size, embed_size, len(words), labels))
+    model = LanguageRNN(LanguageConfig(cell, hidden_size, embed_size, len(words), labels, every_step))
     with torch.no_grad():
         for p in model.parameters():
             p.uniform_(-0.8, 0.8)
@@ -44,11 +47,26 @@ def ids() -> torch.Tensor:
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
-@pytest.mark.parametrize("labels", [0, 2])
-def test_fused_training_path_equals_the_step_by_step_model(tiny_vocab, ids, cell, labels):
-    model = make_lm(cell, tiny_vocab, labels)
+@pytest.mark.parametrize(("labels", "every_step"), [(0, False), (2, False), (2, True)])
+def test_fused_training_path_equals_the_step_by_step_model(tiny_vocab, ids, cell, labels, every_step):
+    model = make_lm(cell, tiny_vocab, labels, every_step=every_step)
     lab = torch.tensor([0, 1]) if labels else None
-    torch.testing.assert_close(model.logits_of(fused_hidden(model, ids, lab)), model(ids, lab), atol=1e-5, rtol=0)
+    torch.testing.assert_close(model.logits_of(fused_hidden(model, ids, lab), lab), model(ids, lab), atol=1e-5, rtol=0)
+    flat = model.logits_of(fused_hidden(model, ids, lab).flatten(0, 1), None if lab is None else lab.repeat_interleave(5))
+    torch.testing.assert_close(flat, model(ids, lab).flatten(0, 1), atol=1e-5, rtol=0)  # one label per row, as trained
+
+
+def test_a_label_read_at_every_step_is_its_vector_and_output_bias(tiny_vocab, ids):
+    """Step by step by hand: u_t = W_x (W_e[w_t] + W_lx[:, y]), logits_t = W_e W_p h_t + b_y + b_label[:, y]."""
+    model = make_lm("lstm", tiny_vocab, labels=2, every_step=True)
+    state = model.start_state(1, torch.tensor([1]))
+    for t, w in enumerate(ids[0].tolist()):
+        u = model.W_x @ (model.W_e[w] + model.W_lx[:, 1])  # (G*H,)
+        state = model.step(u[None], state)
+        by_hand = model.W_e @ (model.W_p @ state[0][0]) + model.b_y + model.b_label[:, 1]  # (V,)
+        torch.testing.assert_close(model(ids[:1], torch.tensor([1]))[0, t], by_hand, atol=1e-5, rtol=0)
+    plain = make_lm("lstm", tiny_vocab, labels=2)
+    assert not hasattr(plain, "W_lx") and not hasattr(plain, "b_label")
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -67,8 +85,9 @@ def test_the_cell_is_the_sentiment_models_cell(tiny_vocab, ids, cell):
     assert LanguageRNN.step is SentimentRNN.step
 
 
-def test_the_label_sets_the_first_hidden_state(tiny_vocab, ids):
-    model = make_lm("lstm", tiny_vocab, labels=2)
+@pytest.mark.parametrize("every_step", [False, True])
+def test_the_label_sets_the_first_hidden_state(tiny_vocab, ids, every_step):
+    model = make_lm("lstm", tiny_vocab, labels=2, every_step=every_step)
     neg, pos = model.start_state(2, torch.tensor([0, 1]))[0]
     assert not torch.allclose(neg, pos)
     logits = model(ids[:1].repeat(2, 1), torch.tensor([0, 1]))  # (2, T, V): the same words from each label
@@ -123,6 +142,16 @@ def test_sampling_with_a_seed_is_reproducible(tiny_vocab):
     assert 0 < len(first) <= 20 and 0 not in first  # <pad> is never drawn
     draws = {tuple(sample_ids(model, [2], 20, 1.0, 0, seed, 0)) for seed in range(8)}
     assert len(draws) > 1
+
+
+def test_a_sentence_for_people_never_draws_unk(tiny_vocab):
+    model = make_lm("lstm", tiny_vocab, labels=2, every_step=True)
+    with torch.no_grad():
+        model.b_y[model.vocab.unk_id] = 50.0  # <unk> would be drawn almost every time
+    assert model.vocab.unk_id in sample_ids(model, [], 10, 1.0, 0, 0, 1)
+    for seed in range(5):
+        drawn = sample_ids(model, [], 10, 1.0, 0, seed, 1, unknown=False)
+        assert drawn and model.vocab.unk_id not in drawn and 0 not in drawn
 
 
 def test_top_one_is_the_most_probable_word_every_time(tiny_vocab):

@@ -56,7 +56,7 @@ def test_cards_carry_what_the_evaluate_command_measures(name, data_dir, capsys):
 def test_conditional_models_card_agreement_is_recomputed():
     model = shipped(COND_MODEL)
     card = model.card["label_agreement"]
-    again = label_agreement(model, samples=card["samples"])
+    again = label_agreement(model, samples=card["samples"], temperature=card["temperature"])
     for judge in ("rnn-sst2", "gru-sst2"):
         assert again[judge] == pytest.approx(card[judge])
 
@@ -71,7 +71,7 @@ def test_the_forgetting_sentences_hold_for_the_shipped_models(case_key):
 
 
 def test_the_shapes_page_says_what_the_label_agreement_means():
-    from rnn_core.explain.claims import CHANCE_BAND, MOOD_FOLLOWED, label_agreement_lesson
+    from rnn_core.explain.claims import CHANCE_BAND, MOOD_FOLLOWED, MOOD_MOSTLY, label_agreement_lesson
 
     card = shipped(COND_MODEL).card["label_agreement"]
     rates = {judge: card[judge] for judge in ("rnn-sst2", "gru-sst2")}
@@ -80,8 +80,11 @@ def test_the_shapes_page_says_what_the_label_agreement_means():
         assert "steers what it writes" in said
     elif max(rates.values()) <= 0.5 + CHANCE_BAND:
         assert "coin" in said and "barely uses its one input" in said
+    elif min(rates.values()) >= MOOD_MOSTLY:
+        assert "steers most of what it writes" in said
     else:
         assert "a little" in said
     assert label_agreement_lesson({"a": 0.9, "b": 0.85}).startswith("At least 85%")
     assert "coin" in label_agreement_lesson({"a": 0.52, "b": 0.47})
     assert label_agreement_lesson({"a": 0.7, "b": 0.5}).startswith("Between 50% and 70%")
+    assert "one sentence in 4 reads as the other mood" in label_agreement_lesson({"a": 0.78, "b": 0.72})

@@ -9,7 +9,7 @@ from rnn_core import MAX_TOKENS, load_model, load_vocab
 from rnn_core.explain.completion import complete, judge, next_words
 from rnn_core.explain.forgetting import Case, forgetting
 from rnn_core.lesson import COMPLETION_START, COND_JUDGES, FORGETTING_CASES, LM_MODELS
-from rnn_core.model.language import LABELS, lm_vocab, load_language_model, save_language_model
+from rnn_core.model.language import LABELS, WRITE_TEMPERATURE, lm_vocab, load_language_model, save_language_model
 from tests.conftest import chart, has, open_app
 from tests.figdata import array
 from ui.messages import as_plain
@@ -24,7 +24,8 @@ def tiny_lms(tmp_path, monkeypatch):
     paths = {}
     for i, (label, cell) in enumerate({"RNN": "rnn", "LSTM": "lstm", "conditional": "lstm"}.items()):
         path = tmp_path / f"lm-tiny-{label.lower()}.pt"
-        model = make_lm(cell, vocab, labels=2 if label == "conditional" else 0, hidden_size=6, embed_size=4, seed=i)
+        cond = label == "conditional"
+        model = make_lm(cell, vocab, labels=2 if cond else 0, hidden_size=6, embed_size=4, seed=i, every_step=cond)
         save_language_model(model, path, lm_vocab(vocab))
         paths[label] = str(path)
     monkeypatch.setitem(LM_MODELS, "RNN", paths["RNN"])
@@ -115,7 +116,8 @@ def test_shapes_page(tiny_lms):
         "one-to-many",
     ]
     cond = lm(tiny_lms["conditional"])
-    written = complete(cond, "", 60, 1.0, 0, 0, LABELS.index("negative"))
+    written = complete(cond, "", 60, WRITE_TEMPERATURE, 0, 0, LABELS.index("negative"), unknown=False)
+    assert "<unk>" not in written.tokens
     assert f"“{as_plain(written.sentence)}”" in text
     for name in COND_JUDGES:
         p, cls = judge(load_model(name), written.tokens)
@@ -124,6 +126,8 @@ def test_shapes_page(tiny_lms):
     assert not at.exception
     (heat,) = chart(at, "write_h0")["data"]
     assert array(heat["z"]).shape == (2, 6)
+    captions = " ".join(c.value for c in at.caption)
+    assert "read again at every step" in captions  # this conditional model reads its label beside every word
 
 
 def test_pages_say_so_when_the_language_models_are_missing(monkeypatch):

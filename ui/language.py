@@ -10,7 +10,14 @@ import streamlit as st
 from rnn_core import ModelFileError, lesson, load_vocab
 from rnn_core.explain.completion import Completion, NextWords, complete, judge, next_words, start_states
 from rnn_core.explain.forgetting import Case, Forgetting, forgetting
-from rnn_core.model.language import MAX_SENTENCE, LanguageRNN, load_language_model, resolve_lm_path
+from rnn_core.model.language import (
+    MAX_SENTENCE,
+    WRITE_TEMPERATURE,
+    WRITE_UNKNOWN,
+    LanguageRNN,
+    load_language_model,
+    resolve_lm_path,
+)
 
 from .models import _set_threads, get_model
 from .router import through_the_router
@@ -63,9 +70,26 @@ def get_completion(name: str, text: str, max_words: int, temperature: float, top
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def judges_on_real_sentences(judges: tuple[str, ...]) -> str:
+    """'82% (rnn-sst2) and 86% (gru-sst2)': how often each judge agrees with people on the treebank's test sentences,
+    from its card."""
+    rates = [(j, get_model(j).card.get("test_accuracy")) for j in judges]
+    return " and ".join(f"{acc:.0%} ({j})" for j, acc in rates if isinstance(acc, int | float))
+
+
+def label_reading(name: str) -> str:
+    """How the conditional model reads its label after h_0, in a sentence for the page."""
+    if not get_lm(name).reads_label_each_step:
+        return "The label is not read again: after h₀ only the words carry it."
+    return (
+        "The label is read again at every step: its vector (W_lx) is added to each word's and its bias (b_label) to "
+        "each step's scores, so every next-word choice depends on the label directly, however long the sentence."
+    )
+
+
 def get_written(name: str, label: int, seed: int) -> Completion:
-    """A sentence the conditional model writes from a label (temperature 1, every word may be drawn)."""
-    return complete(get_lm(name), "", MAX_SENTENCE, 1.0, 0, seed, label)
+    """A sentence the conditional model writes from a label (at WRITE_TEMPERATURE, never <unk>)."""
+    return complete(get_lm(name), "", MAX_SENTENCE, WRITE_TEMPERATURE, 0, seed, label, WRITE_UNKNOWN)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -269,6 +269,7 @@ def memory_lesson(fillers: Sequence[int], median: Mapping[str, Sequence[float]],
 
 
 MOOD_FOLLOWED = 0.8  # the share of written sentences judged as the label asked for that counts as "writes in that mood"
+MOOD_MOSTLY = 0.7  # from this share on, the label steers most of what it writes
 CHANCE_BAND = 0.1  # within this of one half, two labels are told apart no better than a coin would
 
 
@@ -284,5 +285,11 @@ def label_agreement_lesson(rates: Mapping[str, float]) -> str:
             "That is about what a coin would give (50%): this model barely uses its one input, and what it writes "
             "does not follow the label it was given. The one-to-many shape itself is right; this small model, trained "
             "on a few thousand labelled sentences, did not learn to carry the label along."
+        )
+    if low >= MOOD_MOSTLY:
+        other = round(1 / (1 - sum(rates.values()) / len(rates)))
+        return (
+            f"Between {low:.0%} and {high:.0%}: the label steers most of what it writes, not all of it; about one "
+            f"sentence in {other} reads as the other mood to them."
         )
     return f"Between {low:.0%} and {high:.0%}: the label steers what it writes a little, often not at all."

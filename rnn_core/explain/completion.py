@@ -129,10 +129,12 @@ def complete(
     top_k: int = 0,
     seed: int = 0,
     label: int | None = None,
+    unknown: bool = True,
 ) -> Completion:
-    """Draw up to ``max_words`` words after ``text`` (an empty text: a whole sentence); top_k 0 keeps every word."""
+    """Draw up to ``max_words`` words after ``text`` (an empty text: a whole sentence); top_k 0 keeps every word;
+    ``unknown`` False never draws <unk>."""
     tokens, ids = prefix_ids(model, text)
-    drawn = sample_ids(model, ids, max_words, temperature, top_k, seed, label)
+    drawn = sample_ids(model, ids, max_words, temperature, top_k, seed, label, unknown)
     ended = bool(drawn) and drawn[-1] == model.eos_id
     kept = drawn[:-1] if ended else drawn
     return Completion(
@@ -156,11 +158,12 @@ def lm_influence(model: LanguageRNN, ids: list[int], target: int, label: int | N
         (T + 1,): ||dz_target / du_t||_2 for every input t.
     """
     with torch.enable_grad():
-        x_cols = model.input_columns(torch.tensor([ids])).detach().requires_grad_(True)  # (1, T + 1, G*H)
-        state = model.start_state(1, None if label is None else torch.tensor([label]))
+        labels = None if label is None else torch.tensor([label])
+        x_cols = model.input_columns(torch.tensor([ids]), labels).detach().requires_grad_(True)  # (1, T + 1, G*H)
+        state = model.start_state(1, labels)
         for t in range(len(ids)):
             state = model.step(x_cols[:, t], state)
-        logit = model.logits_of(state[0])[0, target]
+        logit = model.logits_of(state[0], labels)[0, target]
         (grad,) = torch.autograd.grad(logit, x_cols)
     return grad[0].norm(dim=-1).numpy()  # (T + 1,)
 

@@ -10,7 +10,9 @@ space (so W_e W_p plays the sentiment models' W_hy). The cell's input column is 
 (G*H, E), much smaller than a (G*H, V) matrix), then the cell runs exactly the sentiment models' step
 (``SentimentRNN.step``: the same function, shared). A conditional model (``labels`` > 0) starts from a hidden
 state made from its one input, the label: state_0 = W_label[:, label], h_0 = tanh of its first H values (lstm:
-c_0 = the other H). Files are saved and loaded with the checkpoints' safety rules (tensors only, weights_only).
+c_0 = the other H). With ``label_every_step`` the label is also read beside every word: its vector W_lx[:, label]
+(E) is added to each word vector, and its output bias b_label[:, label] (V) to each step's logits, so the mood is
+not forgotten after a few words. Files are saved and loaded with the checkpoints' safety rules (tensors only, weights_only).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ LM_ENV = "RNN_LENS_LM"  # another folder for language models (tests)
 LM_FORMAT = "rnn-lens-lm/1"
 LABELS = ("negative", "positive")  # the conditional model's inputs, in the order of W_label's columns
 MAX_SENTENCE = 60  # the most words a model writes from nothing (the treebank's longest sentence has 56 tokens)
+WRITE_TEMPERATURE = 0.7  # a sentence written from a label: at 1 a model this small writes word salad, at 0.7 sentences
+WRITE_UNKNOWN = False  # ...and without <unk>, a word nobody can read (the tenth most frequent token in the treebank)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class LanguageConfig:
     embed_size: int = 128  # word vectors (tied in and out): half of H halves the 10,001-way output's cost
     vocab_size: int = 10_001  # the shared dictionary and <eos>
     labels: int = 0  # > 0: a conditional model whose first hidden state comes from one of this many labels
+    label_every_step: bool = False  # a conditional model that also reads its label beside every word (W_lx, b_label)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -77,6 +82,9 @@ class LanguageRNN(nn.Module):
         if config.labels:
             size = 2 * h if config.cell == "lstm" else h
             self.W_label = nn.Parameter(torch.empty(size, config.labels).uniform_(-0.5, 0.5))
+            if config.label_every_step:  # zeros: a model started from an unconditional one begins as that model
+                self.W_lx = nn.Parameter(torch.zeros(e, config.labels))
+                self.b_label = nn.Parameter(torch.zeros(config.vocab_size, config.labels))
         self.dropout = nn.Dropout(0.0)  # set by training (on word vectors and on h_t); identity in eval mode
         self.weight_drop = 0.0  # set by training: share of W_hh's weights dropped per batch (fused path, training only)
         self.out_matrix: torch.Tensor | None = None  # W_e^T, contiguous, once frozen (freeze)
@@ -85,37 +93,55 @@ class LanguageRNN(nn.Module):
     def eos_id(self) -> int:
         return self.config.vocab_size - 1
 
-    def word_vectors(self, ids: torch.Tensor) -> torch.Tensor:
-        """Row ids[b, t] of the word matrix. (B, T) -> (B, T, E)."""
-        return nn.functional.embedding(ids, self.W_e)  # (B, T, E)
+    @property
+    def reads_label_each_step(self) -> bool:
+        return bool(self.config.labels and self.config.label_every_step)
 
-    def input_columns(self, ids: torch.Tensor) -> torch.Tensor:
-        """u_t = W_x W_e[ids[b, t]], what the cell takes at each step. (B, T) -> (B, T, G*H)."""
-        return self.dropout(self.word_vectors(ids)) @ self.W_x.t()  # (B, T, G*H)
+    def word_vectors(self, ids: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Row ids[b, t] of the word matrix, plus W_lx[:, labels[b]] in a model that reads its label at every step.
+        (B, T) -> (B, T, E)."""
+        vectors = nn.functional.embedding(ids, self.W_e)  # (B, T, E)
+        if self.reads_label_each_step:
+            vectors = vectors + self.W_lx.t()[self._labels(labels)][:, None, :]  # (B, 1, E) on every step
+        return vectors
+
+    def input_columns(self, ids: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """u_t = W_x (W_e[ids[b, t]] (+ W_lx[:, label])), what the cell takes at each step. (B, T) -> (B, T, G*H)."""
+        return self.dropout(self.word_vectors(ids, labels)) @ self.W_x.t()  # (B, T, G*H)
+
+    def _labels(self, labels: torch.Tensor | None) -> torch.Tensor:
+        if labels is None:
+            raise ValueError("a conditional language model needs a label for each sequence")
+        return labels
 
     def start_state(self, batch: int, labels: torch.Tensor | None = None) -> tuple[torch.Tensor, ...]:
         """The state before the first input: zeros, or made from each sequence's label (B,) in a conditional model."""
         if not self.config.labels:
             return self.initial_state(batch)
-        if labels is None:
-            raise ValueError("a conditional language model needs a label for each sequence")
-        column = self.W_label.t()[labels]  # (B, S)
+        column = self.W_label.t()[self._labels(labels)]  # (B, S)
         h = self.config.hidden_size
         return (torch.tanh(column[:, :h]), column[:, h:]) if self.config.cell == "lstm" else (torch.tanh(column),)
 
-    def run(self, ids: torch.Tensor, state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+    def run(
+        self, ids: torch.Tensor, state: tuple[torch.Tensor, ...], labels: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
         """Step by step from ``state``: hidden states (B, T, H) and the state after the last input."""
-        x_cols = self.input_columns(ids)  # (B, T, G*H)
+        x_cols = self.input_columns(ids, labels)  # (B, T, G*H)
         hs = []
         for t in range(ids.shape[1]):
             state = self.step(x_cols[:, t], state)
             hs.append(state[0])
         return torch.stack(hs, dim=1), state  # (B, T, H)
 
-    def logits_of(self, hidden: torch.Tensor) -> torch.Tensor:
-        """Scores of every entry of the dictionary: W_e (W_p h) + b_y. (..., H) -> (..., V)."""
+    def logits_of(self, hidden: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Scores of every entry of the dictionary: W_e (W_p h) + b_y (+ b_label[:, label] in a model that reads its
+        label at every step). (B, H) or (B, T, H) -> (B, V) or (B, T, V)."""
         words = self.dropout(hidden) @ self.W_p.t()  # (..., E)
-        return words @ (self.W_e.t() if self.out_matrix is None else self.out_matrix) + self.b_y  # (..., V)
+        logits = words @ (self.W_e.t() if self.out_matrix is None else self.out_matrix) + self.b_y  # (..., V)
+        if self.reads_label_each_step:
+            bias = self.b_label.t()[self._labels(labels)]  # (B, V)
+            logits = logits + (bias[:, None, :] if hidden.dim() == 3 else bias)
+        return logits
 
     def freeze(self) -> LanguageRNN:
         """Read-only and in eval mode, with W_e^T kept as a contiguous copy: one step's 10,001 logits then read the
@@ -126,8 +152,8 @@ class LanguageRNN(nn.Module):
 
     def forward(self, ids: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Next-word logits after every input. ids: (B, T) -> (B, T, V)."""
-        hidden, _ = self.run(ids, self.start_state(ids.shape[0], labels))
-        return self.logits_of(hidden)
+        hidden, _ = self.run(ids, self.start_state(ids.shape[0], labels), labels)
+        return self.logits_of(hidden, labels)
 
 
 def fused_hidden(model: LanguageRNN, ids: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
@@ -135,7 +161,7 @@ def fused_hidden(model: LanguageRNN, ids: torch.Tensor, labels: torch.Tensor | N
     weights (training speed). Shape (B, T) -> (B, T, H); a test checks the logits equal the step-by-step pass to 1e-5.
     """
     cell, h = model.config.cell, model.config.hidden_size
-    x = model.dropout(model.word_vectors(ids))  # (B, T, E)
+    x = model.dropout(model.word_vectors(ids, labels))  # (B, T, E)
     start = [s.unsqueeze(0).contiguous() for s in model.start_state(ids.shape[0], labels)]  # each (1, B, H)
     no_bias = torch.zeros_like(model.b_h)
     hh_bias = torch.cat([no_bias[: 2 * h], model.b_hn]) if cell == "gru" else no_bias  # PyTorch's b_hn sits in b_hh
@@ -228,19 +254,22 @@ def sample_ids(
     top_k: int = 0,
     seed: int = 0,
     label: int | None = None,
+    unknown: bool = True,
 ) -> list[int]:
     """Words drawn one at a time after ``prefix`` (dictionary indices, without the start mark) until <eos> or
-    ``max_words``; the same seed gives the same words. Returned without the prefix, <eos> included if drawn."""
+    ``max_words``; the same seed gives the same words. Returned without the prefix, <eos> included if drawn.
+    ``unknown`` False: <unk> is never drawn (a sentence written for people to read)."""
+    banned = (0,) if unknown else (0, model.vocab.unk_id)  # <pad> never
     generator = torch.Generator().manual_seed(int(seed))
     labels = None if label is None else torch.tensor([label])
-    hidden, state = model.run(torch.tensor([[model.eos_id, *prefix]]), model.start_state(1, labels))
-    logits = model.logits_of(hidden[:, -1])  # (1, V)
+    hidden, state = model.run(torch.tensor([[model.eos_id, *prefix]]), model.start_state(1, labels), labels)
+    logits = model.logits_of(hidden[:, -1], labels)  # (1, V)
     out: list[int] = []
     while len(out) < max_words:
-        word = int(torch.multinomial(sampling_probs(logits, temperature, top_k), 1, generator=generator))
+        word = int(torch.multinomial(sampling_probs(logits, temperature, top_k, banned), 1, generator=generator))
         out.append(word)
         if word == model.eos_id:
             break
-        hidden, state = model.run(torch.tensor([[word]]), state)
-        logits = model.logits_of(hidden[:, -1])  # (1, V)
+        hidden, state = model.run(torch.tensor([[word]]), state, labels)
+        logits = model.logits_of(hidden[:, -1], labels)  # (1, V)
     return out

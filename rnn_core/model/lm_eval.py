@@ -22,8 +22,19 @@ from ..text.sentences import read_sentences
 from ..text.treebank import BINARY, Phrase
 from ..text.vocab import Vocab
 from .checkpoint import load_model, load_vocab
+from .cli import evaluation_parser
 from .evaluate import update_card
-from .language import LABELS, MAX_SENTENCE, LanguageRNN, is_language_model, load_language_model, resolve_lm_path, sample_ids
+from .language import (
+    LABELS,
+    MAX_SENTENCE,
+    WRITE_TEMPERATURE,
+    WRITE_UNKNOWN,
+    LanguageRNN,
+    is_language_model,
+    load_language_model,
+    resolve_lm_path,
+    sample_ids,
+)
 from .network import class_indices
 from .ngram import KneserNey, ngram_perplexity
 
@@ -90,21 +101,25 @@ def ngram_fields(ngram: KneserNey, sentences: list[Phrase], vocab: Vocab, condit
     return {"perplexity": round(ngram_perplexity(ngram, encode(kept, vocab)), 3), "sentences": len(kept)}
 
 
-def written_sentences(model: LanguageRNN, samples: int = SAMPLES, seed: int = SAMPLE_SEED, temperature: float = 1.0):
+def written_sentences(
+    model: LanguageRNN, samples: int = SAMPLES, seed: int = SAMPLE_SEED, temperature: float = WRITE_TEMPERATURE
+):
     """``samples`` sentences from a conditional model, alternating labels (0, 1, 0, ...); sentence i uses seed + i."""
     out = []
     for i in range(samples):
         label = i % len(LABELS)
-        words = sample_ids(model, [], MAX_SENTENCE, temperature, 0, seed + i, label)
+        words = sample_ids(model, [], MAX_SENTENCE, temperature, 0, seed + i, label, WRITE_UNKNOWN)
         out.append(([w for w in words if w != model.eos_id] or [model.vocab.unk_id], label))
     return out
 
 
 @torch.no_grad()
-def label_agreement(model: LanguageRNN, judges: tuple[str, ...] = JUDGES, samples: int = SAMPLES) -> dict:
-    """How often each sentiment model calls the conditional model's sentences (temperature 1, no top-k) the label asked for."""
-    written = written_sentences(model, samples)
-    out: dict = {"samples": samples, "temperature": 1.0, "top_k": 0, "seed": SAMPLE_SEED}
+def label_agreement(
+    model: LanguageRNN, judges: tuple[str, ...] = JUDGES, samples: int = SAMPLES, temperature: float = WRITE_TEMPERATURE
+) -> dict:
+    """How often each sentiment model calls the conditional model's sentences (no top-k) the label asked for."""
+    written = written_sentences(model, samples, temperature=temperature)
+    out: dict = {"samples": samples, "temperature": temperature, "top_k": 0, "unknown": WRITE_UNKNOWN, "seed": SAMPLE_SEED}
     for name in judges:
         judge = load_model(name)
         right = 0
@@ -167,12 +182,11 @@ def names_language_model(argv: list[str] | None) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Perplexity of a language model and of the n-gram baseline on a split.")
-    parser.add_argument("--model", required=True, help="a name in assets/lm (lm-rnn, lm-lstm, lm-cond) or a path")
-    parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
-    parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    parser.add_argument("--update-card", action="store_true", help="write dev and test perplexities into the card")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser = evaluation_parser(
+        "Perplexity of a language model and of the n-gram baseline on a split.",
+        "a name in assets/lm (lm-rnn, lm-lstm, lm-cond) or a path",
+        "write dev and test perplexities (and a conditional model's label agreement) into the card",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     model = load_language_model(args.model, load_vocab())
@@ -183,5 +197,8 @@ def main(argv: list[str] | None = None) -> None:
         ngram = fit_ngram(read_sentences(folder, "train"), model.vocab)
         dev, test = (evaluation(model, folder, s, ngram) for s in ("dev", "test"))
         card = resolve_lm_path(args.model).with_suffix(".json")
-        update_card(card, card_fields(dev, test))
+        fields = card_fields(dev, test)
+        if model.config.labels:  # a conditional model's card also says how often its sentences read as asked
+            fields["label_agreement"] = label_agreement(model)
+        update_card(card, fields)
         print(f"updated {card}")

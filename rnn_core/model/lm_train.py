@@ -10,7 +10,6 @@ sentences it writes the label it was asked for.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import time
@@ -22,7 +21,9 @@ import torch
 from ..text.batches import length_batches
 from ..text.data import find_data_dir
 from ..text.sentences import read_sentences
+from ..text.treebank import BINARY, Phrase, read_split, unique_phrases
 from .checkpoint import load_vocab
+from .cli import training_parser
 from .language import (
     LABELS,
     LM_DIR,
@@ -34,6 +35,7 @@ from .language import (
     save_language_model,
 )
 from .lm_eval import binary_labels, card_fields, encode, evaluation, fit_ngram, label_agreement, lm_perplexity
+from .train import optimizer_step
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class LMTrainConfig:
     hidden_size: int = 256  # the memory; larger overfits 164k training words sooner
     embed_size: int = 128  # word vectors, tied in and out: the 10,001-way output costs half of what H would
     conditional: bool = False  # True: the first hidden state comes from the sentence's label (negative, positive)
+    label_every_step: bool = False  # conditional only: the label is also read beside every word (W_lx, b_label)
+    label_lr: float | None = None  # a learning rate of its own for the label's weights (None: ``lr``)
+    phrase_words: int = 0  # > 0 (conditional): also every distinct labelled training phrase of at least this many words
     epochs: int = 40  # an upper bound: the time budget or dev perplexity ends training first
     batch_size: int = 32  # sentences of equal length per batch (no padding)
     lr: float = 3e-3  # Adam
@@ -66,7 +71,18 @@ PRESETS = {
     "lm-rnn": LMTrainConfig(cell="rnn", lr=2e-3, dropout=0.3),  # fewer weights than the LSTM: less to regularise
     "lm-lstm": LMTrainConfig(cell="lstm"),
     # The unconditional LSTM has read every training sentence; from its weights, the labelled ones teach the mood.
-    "lm-cond": LMTrainConfig(cell="lstm", conditional=True, start_from="lm-lstm", sampled=0, lr=3e-4, full_epochs=6),
+    # The label is read beside every word as well as setting h_0: from h_0 alone the LSTM forgot the mood in a few words.
+    "lm-cond": LMTrainConfig(
+        cell="lstm",
+        conditional=True,
+        label_every_step=True,
+        start_from="lm-lstm",
+        sampled=0,
+        lr=1e-4,
+        label_lr=0.1,
+        full_epochs=10,
+        min_gain=0.0,
+    ),
 }
 
 
@@ -119,15 +135,10 @@ def train_epoch(model: LanguageRNN, data: tuple, opt, cfg: LMTrainConfig, rng, s
         if sampler is not None:
             loss = sampler.loss(model, hidden, targets.flatten())
         else:
-            loss = torch.nn.functional.cross_entropy(model.logits_of(hidden), targets.flatten())  # (B*(T+1), V)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
-        opt.step()
-        if average is not None:
-            with torch.no_grad():
-                for mean, param in zip(average, params):
-                    mean.lerp_(param, 1.0 - cfg.ema_decay)
+            row_labels = None if lab is None else lab.repeat_interleave(inputs.shape[1])  # (B*(T+1),) one per row
+            logits = model.logits_of(hidden, row_labels)  # (B*(T+1), V)
+            loss = torch.nn.functional.cross_entropy(logits, targets.flatten())
+        optimizer_step(loss, opt, params, cfg.clip_norm, average, cfg.ema_decay)
         total, count = total + loss.item() * targets.numel(), count + targets.numel()
     model.eval()
     return total / max(count, 1)
@@ -150,17 +161,37 @@ def _next_phase(phase: str, improved: bool, elapsed: float, last: float, runs: t
     return "stop"
 
 
+def labelled_phrases(folder: Path, min_words: int) -> list[Phrase]:
+    """Every distinct phrase of the training trees with at least ``min_words`` tokens that a reader calls negative or
+    positive, whole sentences left out (they are read as sentences already)."""
+    trees = read_split(folder, "train")
+    whole = {t[0].tokens for t in trees}
+    return [p for p in unique_phrases(trees) if len(p.tokens) >= min_words and p.label in BINARY and p.tokens not in whole]
+
+
 def new_model(cfg: LMTrainConfig, vocab, folder: Path = LM_DIR) -> LanguageRNN:
     """The model a preset starts from: its seed's random weights, or those of ``cfg.start_from`` (in ``folder``) for
     every weight both have (a conditional model's W_label stays random)."""
     torch.manual_seed(cfg.seed)
     labels = len(LABELS) if cfg.conditional else 0
-    model = LanguageRNN(LanguageConfig(cfg.cell, cfg.hidden_size, cfg.embed_size, len(vocab), labels))
+    config = LanguageConfig(cfg.cell, cfg.hidden_size, cfg.embed_size, len(vocab), labels, cfg.label_every_step)
+    model = LanguageRNN(config)
     if cfg.start_from:
         start = load_language_model(folder / f"{cfg.start_from}.pt", load_vocab())
         model.load_state_dict({**model.state_dict(), **start.state_dict()})
     model.vocab, model.dropout.p, model.weight_drop = vocab, cfg.dropout, cfg.weight_drop
     return model
+
+
+def parameter_groups(model: LanguageRNN, cfg: LMTrainConfig) -> list[dict]:
+    """Adam's parameter groups: the label's weights (W_label, W_lx, b_label) at ``label_lr`` if set, the rest at lr."""
+    named = dict(model.named_parameters())
+    label_names = {"W_label", "W_lx", "b_label"} & named.keys() if cfg.label_lr else set()
+    rest = [p for n, p in named.items() if n not in label_names]
+    groups = [{"params": rest}]
+    if label_names:
+        groups.append({"params": [named[n] for n in sorted(label_names)], "lr": cfg.label_lr})
+    return groups
 
 
 def _candidates(model: LanguageRNN, average, dev: tuple) -> dict[str, tuple[float, dict]]:
@@ -183,7 +214,9 @@ def fit(cfg: LMTrainConfig, vocab, train, dev, log=print, folder: Path = LM_DIR)
         (binary_labels(train), binary_labels(dev)) if cfg.conditional else ((train, None), (dev, None))
     )
     ids, dev_data = encode(train, vocab), (encode(dev, vocab), dev_labels)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    opt = torch.optim.Adam(parameter_groups(model, cfg), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    if cfg.sampled and model.reads_label_each_step:
+        raise ValueError("the sampled softmax does not score the label's output bias: use sampled=0")
     sampler = Sampler(ids, len(vocab), cfg.sampled, cfg.sampled_head, model.eos_id) if cfg.sampled else None
     if not cfg.start_from:  # the output starts at the unigram distribution: the first batches need not learn it
         with torch.no_grad():
@@ -225,7 +258,8 @@ def lm_card(name: str, cfg: LMTrainConfig, model: LanguageRNN, summary: dict, de
         "kind": "language model",
         **model.config.to_dict(),
         "data": "Stanford Sentiment Treebank: the words of the training sentences"
-        + (" a reader calls negative or positive, each read from its label" if cfg.conditional else ""),
+        + (" a reader calls negative or positive, each read from its label" if cfg.conditional else "")
+        + (f", and their distinct phrases of {cfg.phrase_words} or more words so labelled" if cfg.phrase_words else ""),
         "tokens": "the 10,000-word dictionary plus <eos> (the end of a sentence, also read as its start)",
         "perplexity_counts": "every word and each sentence's end; <unk> counts as a word",
         "selection": "epoch with the lowest dev perplexity (its final weights, or in the full-softmax phase their running average)",
@@ -247,18 +281,14 @@ def lm_card(name: str, cfg: LMTrainConfig, model: LanguageRNN, summary: dict, de
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", required=True, choices=sorted(PRESETS))
-    parser.add_argument("--data-dir", default=None, help="treebank folder (else $RNN_LENS_DATA, cache or download)")
-    parser.add_argument("--out", default=str(LM_DIR), help="folder for NAME.pt and NAME.json")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    args = parser.parse_args(argv)
+    args = training_parser(__doc__.splitlines()[0], PRESETS, str(LM_DIR)).parse_args(argv)
     torch.set_num_threads(args.threads)
     cfg = PRESETS[args.preset]
     folder = find_data_dir(args.data_dir)
     vocab = lm_vocab(load_vocab())
     train, dev = read_sentences(folder, "train"), read_sentences(folder, "dev")
-    model, summary = fit(cfg, vocab, train, dev, lambda msg: print(msg, flush=True), Path(args.out))
+    extra = labelled_phrases(folder, cfg.phrase_words) if cfg.conditional and cfg.phrase_words else []
+    model, summary = fit(cfg, vocab, train + extra, dev, lambda msg: print(msg, flush=True), Path(args.out))
     model.name = args.preset
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
