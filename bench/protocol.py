@@ -44,6 +44,7 @@ class Outcome:
     bytes: int
     error: str | None = None
     runs: int = 0  # script runs it took (a run cut short by st.rerun counts too)
+    wire_bytes: int = 0  # bytes that crossed the socket for it (compressed, if the server compresses its messages)
 
 
 @dataclass
@@ -61,7 +62,8 @@ class VirtualStudent:
     widgets: dict[str, Widget] = field(default_factory=dict)  # user key -> widget, from the latest run
     states: dict[str, WidgetState] = field(default_factory=dict)  # widget id -> the value this client set
     cached: set[str] = field(default_factory=set)  # hashes of cacheable messages received
-    bytes_received: int = 0
+    bytes_received: int = 0  # message bytes, as the app sent them
+    wire_bytes_received: int = 0  # socket bytes: fewer when permessage-deflate compresses the messages
     exceptions: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # of the handshake's answer (a load balancer's cookie)
     _ws: object = None
@@ -91,6 +93,13 @@ class VirtualStudent:
             open_timeout=self.timeout_s,
             ping_interval=None,
         )
+        receive = self._ws.data_received  # count what the socket brings before frames are parsed (and inflated)
+
+        def counted(data: bytes) -> None:
+            self.wire_bytes_received += len(data)
+            receive(data)
+
+        self._ws.data_received = counted
         self.headers = dict(self._ws.response.headers)
         self.keep_cookies(self._ws.response.headers.get_all("Set-Cookie"))
 
@@ -159,7 +168,7 @@ class VirtualStudent:
         rerun.query_string, rerun.page_script_hash, rerun.page_name = self.query, self.page_hash, self.page_name
         rerun.widget_states.widgets.extend(self.states.values())
         rerun.cached_message_hashes.extend(sorted(self.cached))
-        t0, b0, runs = time.perf_counter(), self.bytes_received, 0
+        t0, b0, w0, runs = time.perf_counter(), self.bytes_received, self.wire_bytes_received, 0
         self._seen, seen_exceptions = {}, len(self.exceptions)
         try:
             await self._ws.send(msg.SerializeToString())
@@ -179,7 +188,7 @@ class VirtualStudent:
         live = {w.id for w in self.widgets.values()}
         self.states = {i: s for i, s in self.states.items() if i in live}  # as the frontend drops inactive widgets
         error = self.exceptions[-1][:200] if len(self.exceptions) > seen_exceptions else None
-        return Outcome(kind, time.perf_counter() - t0, self.bytes_received - b0, error, runs)
+        return Outcome(kind, time.perf_counter() - t0, self.bytes_received - b0, error, runs, self.wire_bytes_received - w0)
 
     async def _until_finished(self) -> int:
         """Read messages until a script-finished message; returns its status."""

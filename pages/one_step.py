@@ -7,7 +7,7 @@ from rnn_core.explain.one_neuron import input_weight_extremes, strongest_unit, u
 from rnn_core.figures.one_neuron import DIGITS, activation_figure, network_figure, step_equations
 from rnn_core.lesson import ONE_STEP_MODELS
 from ui.export import trace_downloads
-from ui.figures import page_charts, presenter
+from ui.figures import cached_figure, page_charts, presenter
 from ui.messages import fixed_models_note, unknown_words_note
 from ui.models import get_model, model_label, model_name, model_problem, own_plain_rnn
 from ui.review import review_box, step_slider, trace_or_message
@@ -71,7 +71,7 @@ step = step_slider("Word shown in the equations (use ← → to step)", T, key="
 where = f"dictionary index {s.ids[step]}" if s.known[step] else "not in the dictionary: read as <unk>, index " + str(s.ids[step])
 st.text(f"Word {step + 1} of {T}: {s.tokens[step]}   ({where})")
 
-st.plotly_chart(network_figure(s, step, V, presenter()), key="one_step_network", **charts("network"))
+st.plotly_chart(cached_figure(network_figure, s, step, V, presenter()), key="one_step_network", **charts("network"))
 st.caption(
     "Only the current word's input is 1 (lit), so only its weight reaches the hidden neuron; the other inputs are 0. "
     "The loop carries h from the previous word. From h_t two arrows leave: to the output neuron (the answer now) "
@@ -95,7 +95,7 @@ if not s.single:
 later.markdown("Or pass it on: it becomes h_(t-1) when the next word is read")
 later.latex(eq["pass"])
 
-st.plotly_chart(activation_figure(s, step, presenter()), key="one_step_curves", **charts("curves"))
+st.plotly_chart(cached_figure(activation_figure, s, step, presenter()), key="one_step_curves", **charts("curves"))
 st.caption(
     "Left: tanh turns the sum into h_t (flat beyond about ±3: a large sum cannot push h past ±1). "
     "Right: sigmoid turns the output sum into P(positive); above the dotted line 0.5 the answer is positive. "

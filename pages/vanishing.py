@@ -10,7 +10,7 @@ from rnn_core.lesson import EXAMPLE_REVIEWS, LONG_EXAMPLE, LONG_SCATHING, PLAIN_
 from ui import gradients as g
 from ui.claims import get_opening_swaps
 from ui.export import gradient_downloads
-from ui.figures import page_charts, presenter
+from ui.figures import cached_figure, page_charts, presenter
 from ui.messages import as_plain, fixed_models_note, unknown_words_note
 from ui.models import model_name
 from ui.review import open_on, review_box, trace_or_message
@@ -52,7 +52,8 @@ if tr.seq_len < SHORT_REVIEW:
 
 st.subheader("1 · How much each word moves the final answer")
 rows = {label: g.get_influence(name, text) for label, name in models.items()}
-st.plotly_chart(influence_heatmap(tr.words, rows, presenter=presenter()), key="vanishing_heatmap", **charts("influence"))
+heatmap = cached_figure(influence_heatmap, tr.words, rows, presenter=presenter())
+st.plotly_chart(heatmap, key="vanishing_heatmap", **charts("influence"))
 st.markdown(claims.gradient_reach_lesson({label: claims.first_word_share(row) for label, row in rows.items()}))
 st.caption(
     "One row per model, one column per word. Colour: the size of the gradient of the final answer (the logit) with "
@@ -72,7 +73,7 @@ st.subheader("2 · How long the hidden state remembers each word")
 chosen = st.selectbox("Model", list(models), format_func=lambda k: f"{k} ({models[k]})", key="vanishing_model")
 grads = g.get_review_gradients(models[chosen], text)
 first = grads.first_word
-triangle = state_triangle(tr.words[first:], grads.state_norms, chosen, first=first, presenter=presenter())
+triangle = cached_figure(state_triangle, tr.words[first:], grads.state_norms, chosen, first=first, presenter=presenter())
 st.plotly_chart(triangle, key="vanishing_triangle", **charts("state-matrix"))
 st.caption(
     "Row s, column t: how much the hidden state after word s still changes when the state after an earlier word t is "
@@ -86,7 +87,8 @@ gradient_downloads(text, tr, rows, grads)
 st.subheader("3 · The same first word, in longer and longer reviews")
 experiments = {label: g.get_experiment(name, tr.ids[0]) for label, name in models.items()}
 left = {k: e.left for k, e in experiments.items()}
-st.plotly_chart(first_word_figure(left, tr.words[0], presenter()), key="vanishing_experiment", **charts("first-word"))
+experiment = cached_figure(first_word_figure, left, tr.words[0], presenter())
+st.plotly_chart(experiment, key="vanishing_experiment", **charts("first-word"))
 st.markdown(claims.first_word_lesson(left))
 st.caption(
     f"The article's experiment: your review's first word, “{as_plain(tr.words[0])}”, followed by random dictionary words "
@@ -102,7 +104,7 @@ length = st.radio(
 decays = {label: g.get_decay(name) for label, name in models.items()}
 starts = {label: g.get_initial_decay(name) for label, name in models.items()}
 curves = {k: d.curves[length] for k, d in decays.items()} | {f"{k} untrained": d.curves[length] for k, d in starts.items()}
-st.plotly_chart(decay_figure(curves, presenter()), key="vanishing_decay", **charts("decay"))
+st.plotly_chart(cached_figure(decay_figure, curves, presenter()), key="vanishing_decay", **charts("decay"))
 trained = {k: d.first_last_ratio(length) for k, d in decays.items()}
 st.markdown(claims.decay_lesson(trained, {k: d.first_last_ratio(length) for k, d in starts.items()}, length))
 st.caption(
@@ -115,12 +117,11 @@ if "RNN" in models:
     factor = st.select_slider("What if? Scale the RNN's W_hh by", SCALES, value=1.0, key="vanishing_scale",
                               format_func=lambda f: f"{f:g}×")  # fmt: skip
     scaled = g.get_scaled_decay(models["RNN"], factor)
+    row = rows["RNN"] if factor == 1.0 else g.get_scaled_influence(models["RNN"], text, factor)  # 1×: as trained
+    scaled_row = cached_figure(influence_heatmap, tr.words, {f"RNN, W_hh × {factor:g}": row}, presenter=presenter())
+    st.plotly_chart(scaled_row, key="vanishing_scaled_row", **charts("scaled"))
     st.plotly_chart(
-        influence_heatmap(tr.words, {f"RNN, W_hh × {factor:g}": g.get_scaled_influence(models["RNN"], text, factor)},
-                          presenter=presenter()), key="vanishing_scaled_row", **charts("scaled"),
-    )  # fmt: skip
-    st.plotly_chart(
-        decay_figure({f"RNN, W_hh × {factor:g}": scaled.curves[length]}, presenter()),
+        cached_figure(decay_figure, {f"RNN, W_hh × {factor:g}": scaled.curves[length]}, presenter()),
         key="vanishing_scaled_decay",
         **charts("scaled-decay"),
     )

@@ -35,3 +35,22 @@ def test_both_scenarios_with_two_students(tmp_path):
         assert r["server_cpu_s"] > 0 and r["kb_per_interaction"] > 0 and r["server_peak_rss_mb"] > 0
     kinds = {row["kind"] for row in runs[1]["raw"]}
     assert "open shared link" in kinds and len(kinds) > 1, kinds
+
+
+def test_interactions_bench_runs_a_checkout_against_itself():
+    """bench.interactions: two workers (here both this checkout), a new review and a rerun each, no error."""
+    from bench.interactions import compare
+
+    res = compare(ROOT, repeats=1, words=12, only=("one_step",))
+    (row,) = res["rows"]
+    assert row["page"] == "one_step" and row["new"]["before_bytes"] == row["new"]["after_bytes"] > 0
+
+
+def test_wire_bench_counts_socket_bytes_with_and_without_compression():
+    cmd = [sys.executable, "-m", "bench.wire", "--repeats", "1", "--words", "12", "--pages", "word_by_word", "--json"]
+    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    new = next(r for r in rows if r["page"] == "word_by_word" and r["interaction"] == "new review")
+    assert new["wire_bytes"]["plain"]["median"] >= new["message_bytes"]["median"] > 0  # frames add their headers
+    assert new["wire_bytes"]["compressed"]["median"] < new["wire_bytes"]["plain"]["median"]

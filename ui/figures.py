@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from rnn_core.explain.export import file_stem
+from rnn_core.figures.sent import finish
 
 IMAGE_FORMATS = ("PNG", "SVG")  # the sidebar's choice for the modebar's download button
 IMAGE_SCALE = 2  # PNG at twice the chart's size on screen: sharp on a projector and in a printed handout
@@ -75,7 +76,7 @@ def presenter() -> bool:
 def cached_figure(builder, *args, **kwargs):
     """``builder(*args, **kwargs)``, built once for every session that asks with the same arguments.
 
-    The figure is shared: pass it to st.plotly_chart as it is, never change it. Building a Plotly figure is most
+    The figure is shared and finished (rnn_core.figures.sent): pass it to st.plotly_chart as it is, never change it. Building a Plotly figure is most
     of a page run (the Word-by-word figure is about 70% of it), and a class that opens one shared link, or the
     same default view, asks for the same figure thirty times at once: one builds it, the others wait and share it.
     """
@@ -84,4 +85,5 @@ def cached_figure(builder, *args, **kwargs):
 
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)  # a 20-word Word-by-word figure holds ~4 MB
 def _figure(_builder, name: str, args: tuple, kwargs: dict):
-    return _builder(*args, **kwargs)  # keyed by the builder's name and the arguments' values
+    # Keyed by the builder's name and the arguments' values; finished, so that showing it again copies nothing.
+    return finish(_builder(*args, **kwargs))

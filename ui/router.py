@@ -8,6 +8,7 @@ every run that started in it before then is rerun through the router, which open
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import streamlit as st
@@ -15,6 +16,12 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 PagesManager.uses_pages_directory = False
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(path: str) -> Path:
+    """A script's path with links resolved, once per path (every widget of every run asks)."""
+    return Path(path).resolve()
 
 
 def through_the_router() -> None:
@@ -27,7 +34,7 @@ def through_the_router() -> None:
         return
     manager = ctx.pages_manager
     pages = manager.get_pages().values()
-    main = Path(manager.main_script_path).resolve()
-    if len(pages) > 1 and any(Path(str(p.get("script_path", ""))).resolve() == main for p in pages):
+    main = _resolved(str(manager.main_script_path))
+    if len(pages) > 1 and any(_resolved(str(p.get("script_path", ""))) == main for p in pages):
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .network import BLANK, Y_RANGE, escaped, network_static, network_step, network_styles, x_range
+from .sent import finish
 from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, FONT_SIZE, base_layout, class_label, readable_axes
 from .word_axis import PLOT_PX, word_ticks
 
@@ -110,8 +111,9 @@ def word_by_word_figure(
     # A frame that skips the full redraw draws only the traces it names and drops the others: it names them all. Every
     # frame also runs Plotly's defaults over the whole figure, so it holds no more: the cells and arrows are one shape,
     # the colour key is in the other figure's legend.
-    fig.frames = [  # plain dicts: the frames setter validates them once (go.Frame would validate twice)
-        {"name": str(t), "data": step(t), "traces": list(range(len(fig.data)))} for t in range(seq_len)
+    drawn = list(range(len(fig.data)))
+    frames = [  # plain dicts, sent as they are (rnn_core.figures.sent): validating 50 frames was most of the build
+        {"data": [{**trace, "type": "scatter"} for trace in step(t)], "name": str(t), "traces": drawn} for t in range(seq_len)
     ]
     fig.add_shape(type="rect", x0=-0.5, x1=GRID - 0.5, y0=-0.5, y1=GRID - 0.5, fillcolor="#f1f1f1", line_width=0,
                   layer="below", row=1, col=2)  # fmt: skip
@@ -128,7 +130,7 @@ def word_by_word_figure(
                      gridcolor="white", zeroline=False, row=1, col=2)  # fmt: skip
     fig.update_yaxes(range=[GRID - 0.5, -19], showticklabels=False, tickvals=list(range(-1, GRID, 10)), showgrid=True,
                      gridcolor="white", zeroline=False, row=1, col=2)  # fmt: skip
-    return fig
+    return finish(fig, frames)
 
 
 def _layout(presenter: bool, height: int, margin: dict) -> dict:
