@@ -63,7 +63,7 @@ rates = [f"{as_plain(j)} {card[j]:.0%}" for j in COND_JUDGES if isinstance(card.
 if rates:
     st.caption(
         f"Of {card.get('samples')} sentences it wrote (half per label, temperature {card.get('temperature')}"
-        f"{', never <unk>' if card.get('unknown') is False else ''}, seeds "
+        f"{', never `<unk>`' if card.get('unknown') is False else ''}, seeds "
         f"{card.get('seed')} on), the sentiment models called this share the label asked for: {', '.join(rates)}. "
         + label_agreement_lesson({j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)})
         + f" For scale: on the treebank's own test sentences they agree with people's labels "

@@ -66,8 +66,10 @@ def shot(pg, name: str) -> None:
 def test_shapes_page_draws_the_four_shapes_and_writes_from_a_label(page, app):
     open_page(page, app[0], "RNN shapes")
     main = page.get_by_test_id("stMain")
-    assert main.get_by_text("RNN Lens does not ship a translation model").count() == 1
-    assert main.locator(".js-plotly-plot").count() == 2
+    no_translation = main.get_by_text("RNN Lens does not ship a translation model")
+    no_translation.wait_for(timeout=60_000)  # a first visit may still be drawing the columns when the charts are drawn
+    assert no_translation.count() == 1
+    page.wait_for_function("document.querySelectorAll('[data-testid=stMain] .js-plotly-plot').length === 2", timeout=60_000)
     main.get_by_text("positive", exact=False).first.wait_for()
     main.get_by_test_id("stRadio").get_by_text("positive").click()
     settle(page)
