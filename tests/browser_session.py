@@ -3,10 +3,23 @@ and dialogs, as context managers that a test module's fixtures wrap in a line or
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, is_harmless, start_server, stop_server
+
+
+def require_chromium() -> None:
+    """Skip the calling test module without Debian's chromium; on CI, which installs it, its absence fails it."""
+    if os.path.exists(CHROMIUM):
+        return
+    reason = "needs Debian's chromium (apt-get install chromium)"
+    if os.environ.get("CI"):
+        raise RuntimeError(reason)  # CI installs it: its absence there is a failure, not a skip
+    pytest.skip(reason, allow_module_level=True)
 
 
 @contextmanager

@@ -6,20 +6,14 @@ Screenshots land in artifacts/screenshots/explorer_*.png for a person to look at
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from bench.browser import ARTIFACTS, CHROMIUM, is_harmless
-from tests.browser_session import settle
+from bench.browser import ARTIFACTS, is_harmless
+from tests.browser_session import require_chromium, settle
 
 pytestmark = pytest.mark.browser
 
-if not os.path.exists(CHROMIUM):
-    reason = "needs Debian's chromium (apt-get install chromium)"
-    if os.environ.get("CI"):
-        raise RuntimeError(reason)  # CI installs it: its absence there is a failure, not a skip
-    pytest.skip(reason, allow_module_level=True)
+require_chromium()
 playwright_api = pytest.importorskip("playwright.sync_api")
 sync_playwright, PlaywrightTimeout = playwright_api.sync_playwright, playwright_api.TimeoutError
 

@@ -9,28 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import struct
 import urllib.parse
 
 import numpy as np
 import pytest
 
-from bench.browser import ARTIFACTS, CHROMIUM
+from bench.browser import ARTIFACTS
 from rnn_core import load_model, trace
 from rnn_core.explain.gradients import review_influence
 from rnn_core.lesson import CELL_MODELS, DEFAULT_REVIEW, ONE_STEP_MODELS
 from ui.review import MAX_REVIEW_CHARS
 
-from .browser_session import watched_page
+from .browser_session import require_chromium, watched_page
 
 pytestmark = pytest.mark.browser
 
-if not os.path.exists(CHROMIUM):
-    reason = "needs Debian's chromium (apt-get install chromium)"
-    if os.environ.get("CI"):
-        raise RuntimeError(reason)
-    pytest.skip(reason, allow_module_level=True)
+require_chromium()
 pytest.importorskip("playwright.sync_api")
 
 REVIEW = "the start was slow but the ending was wonderful"
