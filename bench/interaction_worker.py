@@ -38,7 +38,7 @@ def serve(checkout: Path) -> None:
         began = time.perf_counter()
         at.run()
         seconds = time.perf_counter() - began
-        charts = sum(len(e.proto.spec) for e in at.get("plotly_chart"))
+        charts = sum(len(e.proto.spec.encode()) for e in at.get("plotly_chart"))
         error = at.exception[0].message if at.exception else None
         print(json.dumps({"seconds": seconds, "chart_bytes": charts, "error": error}), flush=True)
 

@@ -17,6 +17,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .compute import review_text
@@ -30,13 +31,18 @@ EXTRA_PAGES = {"explorer": "pages/explorer.py"}  # pages with a review beside be
 class Worker:
     def __init__(self, checkout: Path) -> None:
         command = [sys.executable, str(WORKER), str(checkout)]  # a script: it imports nothing of this checkout
+        self.errors = tempfile.TemporaryFile()  # the worker's stderr, shown if it stops answering
         self.process = subprocess.Popen(command, cwd=checkout, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                        stderr=subprocess.DEVNULL)  # fmt: skip
+                                        stderr=self.errors)  # fmt: skip
 
     def ask(self, **interaction) -> dict:
         self.process.stdin.write(json.dumps(interaction) + "\n")
         self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
+        line = self.process.stdout.readline()
+        if not line:
+            self.errors.seek(0)
+            raise RuntimeError(f"the worker stopped: {self.errors.read().decode(errors='replace')[-2000:]}")
+        answer = json.loads(line)
         if answer["error"]:
             raise RuntimeError(f"the page raised: {answer['error']}")
         return answer
@@ -44,6 +50,7 @@ class Worker:
     def close(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=60)
+        self.errors.close()
 
 
 def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = ()) -> dict:

@@ -18,6 +18,7 @@ st.caption(
 )
 charts = page_charts("shapes")
 st.plotly_chart(cached_figure(shapes_figure, presenter()), key="shapes_diagram", **charts("shapes"))
+name, problem = lm.cond_model()
 one, two, three, four = st.columns(4)
 one.markdown(
     "**Many-to-one.** Read every word, answer once: the review's sentiment. The network could answer after every word; "
@@ -29,8 +30,12 @@ one.page_link("pages/completion.py", label="Live: text completion", icon=":mater
 two.markdown(
     "**One-to-many.** One input, a sequence out: in the article, an image and its caption. Here the one input is a "
     "label, negative or positive: it sets the first hidden state, and the model writes a sentence word by word, "
-    "reading back each word it wrote (and, here, the label again beside each word, as some captioning networks are "
-    "shown their image at every step)."
+    "reading back each word it wrote"
+    + (
+        " (and, here, the label again beside each word, as some captioning networks are shown their image at every step)."
+        if name is not None and lm.reads_label_each_step(name)
+        else "."
+    )
 )
 two.markdown("Live: [below](#a-sentence-written-from-a-label)")
 three.markdown(
@@ -45,7 +50,6 @@ four.markdown(
 )
 
 st.subheader("A sentence written from a label")
-name, problem = lm.cond_model()
 if name is None:
     st.warning(f"The conditional language model cannot be used, so this part is skipped: {problem}", icon="⏳")
     st.stop()

@@ -133,11 +133,12 @@ def test_influence_of_a_conditional_model_reads_its_label_at_every_step(tiny_voc
     model = make_lm("lstm", tiny_vocab, labels=2, hidden_size=8, embed_size=5, every_step=True)
     ids, target, label = [model.eos_id, *model.vocab.encode(["not", "good", "the"])], model.vocab.stoi["bad"], 1
     fast = lm_influence(model, ids, target, label)
-    labels = torch.tensor([label])
-    x_cols = model.input_columns(torch.tensor([ids]), labels).detach().requires_grad_(True)  # (1, T, G*H)
-    state = model.start_state(1, labels)
-    for t in range(len(ids)):
-        state = model.step(x_cols[:, t], state)
-    (grad,) = torch.autograd.grad(model.logits_of(state[0], labels)[0, target], x_cols)
-    np.testing.assert_allclose(fast, grad[0].norm(dim=-1).numpy(), rtol=1e-6)
+    with torch.enable_grad():  # by hand: u_t = W_x (W_e[w_t] + W_lx[:, label]); logit = (W_e W_p h_T + b_y + b_label)[target]
+        x_cols = ((model.W_e[ids] + model.W_lx[:, label]) @ model.W_x.t()).detach().requires_grad_(True)  # (T, G*H)
+        state = model.start_state(1, torch.tensor([label]))
+        for t in range(len(ids)):
+            state = model.step(x_cols[t][None], state)
+        logit = model.W_e[target] @ (model.W_p @ state[0][0]) + model.b_y[target] + model.b_label[target, label]
+        (grad,) = torch.autograd.grad(logit, x_cols)
+    np.testing.assert_allclose(fast, grad.norm(dim=-1).numpy(), rtol=1e-5)
     assert not np.allclose(fast, lm_influence(model, ids, target, 0))  # the other label: other columns, other numbers

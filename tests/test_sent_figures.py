@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 
 import numpy as np
 import plotly.graph_objects as go
@@ -45,8 +47,18 @@ def test_a_finished_figure_sends_what_it_sent_before_and_hands_out_copies():
     assert same is fig and isinstance(fig, SentFigure) and finish(fig) is fig
     assert sent_json(fig) == before
     first = fig.to_dict()
-    first["layout"] = {}  # a caller's change to its copy does not reach the shared figure
+    first["layout"] = {}  # a caller's new top-level entry does not reach the shared figure (nested ones would)
     assert sent_json(fig) == before
+
+
+def test_a_finished_figure_copies_and_pickles_as_itself_and_refuses_new_frames():
+    tokens, ids, hidden, probs = review(6)
+    fig = word_by_word_figure(tokens, ids, hidden, probs)
+    for twin in (copy.deepcopy(fig), pickle.loads(pickle.dumps(fig))):
+        assert isinstance(twin, SentFigure) and sent_json(twin) == sent_json(fig)
+        assert [f.name for f in twin.frames] == [f.name for f in fig.frames]
+    with pytest.raises(TypeError, match="never changed"):
+        fig.frames = []
     assert finish("<span>html strip</span>") == "<span>html strip</span>"  # not a figure: as it is
 
 
@@ -58,10 +70,13 @@ def test_typed_arrays_are_plotlys():
         "words": np.array(["a", "b"], dtype=object),
         "empty": np.array([], dtype=np.float64),
         "nested": [{"x": np.array([7, 300], dtype=np.int64)}],
+        "unsigned": np.array([1, 70_000], dtype=np.uint64),
+        "range": np.array([0.0, 1.0]),  # Plotly keeps ranges (and layers, geojson) as lists
     }
     fig = go.Figure(go.Scatter(x=values["f8"].ravel(), y=values["f8"].ravel()))
     ours = typed_arrays(values)
     assert ours["f4"]["dtype"] == "f4" and ours["f8"]["shape"] == "2, 3" and ours["small ints"]["dtype"] == "i1"
     assert ours["nested"][0]["x"]["dtype"] == "i2" and ours["words"] == ["a", "b"] and ours["empty"] == []
+    assert ours["unsigned"]["dtype"] == "u4" and ours["range"] == [0.0, 1.0]
     plotly = fig.to_dict()["data"][0]["x"]  # Plotly's own encoding of the same kind of array
     assert typed_arrays(values["f8"].ravel()) == plotly

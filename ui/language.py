@@ -69,12 +69,15 @@ def get_completion(name: str, text: str, max_words: int, temperature: float, top
     return complete(get_lm(name), text, max_words, temperature, top_k, seed, label)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def judges_on_real_sentences(judges: tuple[str, ...]) -> str:
     """'82% (rnn-sst2) and 86% (gru-sst2)': how often each judge agrees with people on the treebank's test sentences,
     from its card."""
     rates = [(j, get_model(j).card.get("test_accuracy")) for j in judges]
     return " and ".join(f"{acc:.0%} ({j})" for j, acc in rates if isinstance(acc, int | float))
+
+
+def reads_label_each_step(name: str) -> bool:
+    return bool(get_lm(name).reads_label_each_step)
 
 
 def label_reading(name: str) -> str:
@@ -87,6 +90,7 @@ def label_reading(name: str) -> str:
     )
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
 def get_written(name: str, label: int, seed: int) -> Completion:
     """A sentence the conditional model writes from a label (at WRITE_TEMPERATURE, never <unk>)."""
     return complete(get_lm(name), "", MAX_SENTENCE, WRITE_TEMPERATURE, 0, seed, label, WRITE_UNKNOWN)

@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 # numpy dtypes Plotly.js reads as typed arrays, by the short names of its "dtype" field
 TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4", "float32": "f4",
          "float64": "f8"}  # fmt: skip
-NARROWER_INTS = (np.int8, np.int16, np.int32)  # int64 goes to the narrowest of these that holds it, as Plotly does
+NARROWER = {"int64": (np.int8, np.int16, np.int32), "uint64": (np.uint8, np.uint16, np.uint32)}  # as Plotly narrows
+PLAIN_KEYS = frozenset({"geojson", "layer", "layers", "range"})  # Plotly never writes these as typed arrays
 
 
 class SentFigure(go.Figure):
@@ -28,7 +29,9 @@ class SentFigure(go.Figure):
     _frames_built: list[dict]  # the frames as the builder made them (numpy arrays, not yet base64)
 
     def to_dict(self) -> dict:
-        return dict(self._sent)  # a shallow copy: the nested traces and frames are shared and read-only
+        """The figure's dictionary: a copy of its top level only (data, layout, frames); what they hold is shared
+        by every session that shows the figure, so a caller never changes it."""
+        return dict(self._sent)
 
     def to_plotly_json(self) -> dict:
         return self.to_dict()
@@ -37,6 +40,14 @@ class SentFigure(go.Figure):
     def frames(self) -> tuple[go.Frame, ...]:
         """The frames as Plotly objects, validated when asked for (the pages never ask; tests do)."""
         return tuple(go.Frame(frame) for frame in self._frames_built)
+
+    @frames.setter
+    def frames(self, value) -> None:
+        raise TypeError("a finished figure is shared and never changed: build a new one")
+
+    def __reduce__(self):
+        """A copy (copy.deepcopy, pickle) is a new figure from the sent dictionary, finished again."""
+        return (_refinished, (self._sent, self._frames_built))
 
 
 def finish(fig, frames: list[dict] | None = None):
@@ -56,10 +67,18 @@ def finish(fig, frames: list[dict] | None = None):
     return fig
 
 
+def _refinished(sent: dict, frames_built: list[dict]) -> SentFigure:
+    """A finished figure with this dictionary (a copy's, or an unpickled one's)."""
+    fig = finish(go.Figure({k: v for k, v in sent.items() if k != "frames"}))
+    fig._sent, fig._frames_built = dict(sent), frames_built
+    return fig
+
+
 def typed_arrays(value):
-    """``value`` with every numpy array written as Plotly writes it: a base64 typed array for numbers, a list else."""
+    """``value`` with every numpy array written as Plotly writes it: a base64 typed array for numbers, a list else
+    (and a plain list under the keys Plotly leaves as lists: range, layer, layers, geojson)."""
     if isinstance(value, dict):
-        return {k: typed_arrays(v) for k, v in value.items()}
+        return {k: _as_list(v) if k in PLAIN_KEYS else typed_arrays(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [typed_arrays(v) for v in value]
     if isinstance(value, np.ndarray):
@@ -67,11 +86,16 @@ def typed_arrays(value):
     return value
 
 
+def _as_list(value):
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def _typed_array(array: np.ndarray):
     if array.size == 0 or array.dtype == object:
         return array.tolist()
-    if array.dtype == np.int64:
-        fits = [t for t in NARROWER_INTS if np.iinfo(t).min <= array.min() and array.max() <= np.iinfo(t).max]
+    narrower = NARROWER.get(str(array.dtype))
+    if narrower is not None:  # 64-bit integers: plotly.js reads none, so the narrowest type that holds them
+        fits = [t for t in narrower if np.iinfo(t).min <= array.min() and array.max() <= np.iinfo(t).max]
         if not fits:
             return array.tolist()
         array = array.astype(fits[0])

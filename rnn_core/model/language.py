@@ -82,7 +82,7 @@ class LanguageRNN(nn.Module):
         if config.labels:
             size = 2 * h if config.cell == "lstm" else h
             self.W_label = nn.Parameter(torch.empty(size, config.labels).uniform_(-0.5, 0.5))
-            if config.label_every_step:  # zeros: a model started from an unconditional one begins as that model
+            if config.label_every_step:  # zeros: at first they add nothing to the words' vectors and scores
                 self.W_lx = nn.Parameter(torch.zeros(e, config.labels))
                 self.b_label = nn.Parameter(torch.zeros(config.vocab_size, config.labels))
         self.dropout = nn.Dropout(0.0)  # set by training (on word vectors and on h_t); identity in eval mode
