@@ -82,7 +82,7 @@ def reads_label_each_step(name: str) -> bool:
 
 def label_reading(name: str) -> str:
     """How the conditional model reads its label after h_0, in a sentence for the page."""
-    if not get_lm(name).reads_label_each_step:
+    if not reads_label_each_step(name):
         return "The label is not read again: after h₀ only the words carry it."
     return (
         "The label is read again at every step: its vector (W_lx) is added to each word's and its bias (b_label) to "

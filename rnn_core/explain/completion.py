@@ -17,8 +17,8 @@ import torch
 
 from ..model.language import EOS, LanguageRNN, clamp_temperature, sample_ids
 from ..model.network import SentimentRNN, class_name
-from ..text.tokenizer import MAX_TOKENS, readable, tokenize
-from .trace import TextError
+from ..text.tokenizer import MAX_TOKENS, readable
+from .trace import encode_text
 
 TOP_K = 10  # next words shown after each word
 COMPLETION_WORDS = 30  # words drawn by "Complete" unless the sentence ends first
@@ -30,14 +30,7 @@ def prefix_ids(model: LanguageRNN, text: str, max_tokens: int = MAX_TOKENS) -> t
 
     Raises TextError for more than ``max_tokens`` tokens.
     """
-    if not isinstance(text, str):
-        raise TextError("the beginning must be text")
-    tokens = tokenize(text)
-    if len(tokens) > max_tokens:
-        raise TextError(
-            f"This beginning has {len(tokens)} words and punctuation marks; the limit is {max_tokens}. Please shorten it."
-        )
-    return tokens, model.vocab.encode(tokens)
+    return encode_text(text, model.vocab, max_tokens, what="beginning", empty_ok=True)
 
 
 @dataclass(frozen=True)

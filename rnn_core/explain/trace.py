@@ -63,16 +63,19 @@ class Trace:
         return class_name(self.probs[-1], self.head)
 
 
-def encode_text(text: str, vocab: Vocab, max_tokens: int = MAX_TOKENS) -> tuple[list[str], list[int]]:
-    """Tokens and dictionary indices of a text; raises TextError for no words or too many."""
+def encode_text(
+    text: str, vocab: Vocab, max_tokens: int = MAX_TOKENS, what: str = "review", empty_ok: bool = False
+) -> tuple[list[str], list[int]]:
+    """Tokens and dictionary indices of a text (``what`` names it in messages); raises TextError for too many words,
+    or for none unless ``empty_ok``."""
     if not isinstance(text, str):
-        raise TextError("the review must be text")
+        raise TextError(f"the {what} must be text")
     tokens = tokenize(text)
-    if not tokens:
-        raise TextError("There are no words to read: type a review of at least one word.")
+    if not tokens and not empty_ok:
+        raise TextError(f"There are no words to read: type a {what} of at least one word.")
     if len(tokens) > max_tokens:
         raise TextError(
-            f"This review has {len(tokens)} words and punctuation marks; the limit is {max_tokens}. Please shorten it."
+            f"This {what} has {len(tokens)} words and punctuation marks; the limit is {max_tokens}. Please shorten it."
         )
     return tokens, vocab.encode(tokens)
 

@@ -26,7 +26,7 @@ class SentFigure(go.Figure):
     """A finished Plotly figure: ``to_dict()`` returns the dictionary made by ``finish`` (never changed afterwards)."""
 
     _sent: dict
-    _frames_built: list[dict]  # the frames as the builder made them (numpy arrays, not yet base64)
+    _frames_built: tuple  # the frames as the builder made them: Plotly frames, or dictionaries with numpy arrays
 
     def to_dict(self) -> dict:
         """The figure's dictionary: a copy of its top level only (data, layout, frames); what they hold is shared
@@ -39,7 +39,7 @@ class SentFigure(go.Figure):
     @property
     def frames(self) -> tuple[go.Frame, ...]:
         """The frames as Plotly objects, validated when asked for (the pages never ask; tests do)."""
-        return tuple(go.Frame(frame) for frame in self._frames_built)
+        return tuple(f if isinstance(f, go.Frame) else go.Frame(f) for f in self._frames_built)
 
     @frames.setter
     def frames(self, value) -> None:
@@ -59,7 +59,7 @@ def finish(fig, frames: list[dict] | None = None):
     if isinstance(fig, SentFigure) or not isinstance(fig, go.Figure):
         return fig
     sent = fig.to_dict()
-    built = [frame.to_plotly_json() for frame in fig.frames] if frames is None else frames
+    built = fig.frames if frames is None else tuple(frames)  # validated already, or validated when asked for
     if frames is not None:
         sent["frames"] = [typed_arrays(frame) for frame in frames]
     fig.__class__ = SentFigure
@@ -67,7 +67,7 @@ def finish(fig, frames: list[dict] | None = None):
     return fig
 
 
-def _refinished(sent: dict, frames_built: list[dict]) -> SentFigure:
+def _refinished(sent: dict, frames_built: tuple) -> SentFigure:
     """A finished figure with this dictionary (a copy's, or an unpickled one's)."""
     fig = finish(go.Figure({k: v for k, v in sent.items() if k != "frames"}))
     fig._sent, fig._frames_built = dict(sent), frames_built
