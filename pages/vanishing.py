@@ -117,7 +117,7 @@ if "RNN" in models:
     factor = st.select_slider("What if? Scale the RNN's W_hh by", SCALES, value=1.0, key="vanishing_scale",
                               format_func=lambda f: f"{f:g}×")  # fmt: skip
     scaled = g.get_scaled_decay(models["RNN"], factor)
-    row = rows["RNN"] if factor == 1.0 else g.get_scaled_influence(models["RNN"], text, factor)  # 1×: as trained
+    row = g.get_scaled_influence(models["RNN"], text, factor)
     scaled_row = cached_figure(influence_heatmap, tr.words, {f"RNN, W_hh × {factor:g}": row}, presenter=presenter())
     st.plotly_chart(scaled_row, key="vanishing_scaled_row", **charts("scaled"))
     st.plotly_chart(

@@ -80,5 +80,7 @@ def get_initial_decay(model_name: str) -> DecayCurves:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def get_scaled_influence(model_name: str, text: str, factor: float) -> np.ndarray:
-    """Influence of every word of ``text`` with W_hh times ``factor``, (T,)."""
+    """Influence of every word of ``text`` with W_hh times ``factor``, (T,); at 1 the trained model's own row."""
+    if factor == 1.0:  # W_hh times 1 is the trained matrix: the same numbers, already cached
+        return get_influence(model_name, text)
     return review_influence(scaled_recurrence(get_model(model_name), factor), text)
