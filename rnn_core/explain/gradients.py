@@ -17,6 +17,7 @@ Definitions (T words, H hidden units, u_t = W_x x_t the input column the model t
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,12 +39,16 @@ def _start(model: SentimentRNN, batch: int, dtype: torch.dtype) -> tuple[torch.T
     return tuple(s.to(dtype) for s in model.initial_state(batch))
 
 
-def _forward(model: SentimentRNN, x_cols: torch.Tensor) -> tuple[torch.Tensor, list[tuple[torch.Tensor, ...]]]:
-    """Run the cell over given input columns. x_cols: (B, T, G*H) -> logits (B, T, C) and every state."""
-    state = _start(model, x_cols.shape[0], x_cols.dtype)
+def _forward(model: SentimentRNN, columns: Sequence[torch.Tensor]) -> tuple[torch.Tensor, list[tuple[torch.Tensor, ...]]]:
+    """Run the cell over given input columns, one (B, G*H) per step -> logits (B, T, C) and every state.
+
+    Columns, not one (B, T, G*H) tensor indexed at each step: the gradient of x_cols[:, t] is a zero tensor of the
+    whole input's size, T of them in a backward pass (most of its time); pass ``x_cols.unbind(1)`` instead.
+    """
+    state = _start(model, columns[0].shape[0], columns[0].dtype)
     states = []
-    for t in range(x_cols.shape[1]):
-        state = model.step(x_cols[:, t], state)
+    for x_col in columns:
+        state = model.step(x_col, state)
         states.append(state)
     hidden = torch.stack([s[0] for s in states], dim=1)  # (B, T, H)
     return hidden @ model.W_hy.t() + model.b_y, states  # (B, T, C)
@@ -60,7 +65,7 @@ def influence_batch(model: SentimentRNN, ids: torch.Tensor, target: torch.Tensor
     """
     with torch.enable_grad():
         x_cols = model.input_columns(ids).detach().requires_grad_(True)  # (B, T, G*H)
-        logits, _ = _forward(model, x_cols)
+        logits, _ = _forward(model, x_cols.unbind(1))
         final = logits[:, -1]  # (B, C)
         if target is None:
             target = final.argmax(dim=-1)
@@ -81,7 +86,7 @@ def step_jacobians(model: SentimentRNN, ids: list[int]) -> torch.Tensor:
     """
     with torch.no_grad():
         x_cols = model.input_columns(torch.tensor([ids]))  # (1, T, G*H)
-        _, states = _forward(model, x_cols)
+        _, states = _forward(model, x_cols.unbind(1))
         start = tuple(s[0] for s in _start(model, 1, x_cols.dtype))
         prev = [torch.stack([start[i], *(s[i][0] for s in states[:-1])]) for i in range(len(start))]  # each (T, H)
 
@@ -277,16 +282,23 @@ def first_word_experiment(
 
     The N-word reviews are [first word, fillers[:, :N-1]], so the 6-word reviews extend the 3-word ones.
     Both gradients are of the same class's logit (the class predicted after the N words).
+    One forward pass over the longest reviews serves every length (a network reads left to right, so its answer after
+    N words is the N-word review's answer), differentiated from each length's last step with respect to the first
+    word's column only.
     """
     fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)  # (samples, Nmax-1)
-    first = torch.full((samples, 1), first_id)
+    columns = model.input_columns(torch.cat([torch.full((samples, 1), first_id), fillers], dim=1))  # (samples, Nmax, G*H)
     left = {}
-    for n in lengths:
-        ids = torch.cat([first, fillers[:, : n - 1]], dim=1)  # (samples, N)
-        target = model(ids)[:, -1].argmax(dim=-1)  # (samples,)
-        at_end = influence_batch(model, ids, target)[:, 0]
-        alone = influence_batch(model, first, target)[:, 0]
-        left[n] = float((at_end / alone).mean())
+    with torch.enable_grad():
+        first = columns[:, 0].clone().requires_grad_(True)  # (samples, G*H) u_1, the first word's column
+        logits, _ = _forward(model, [first, *columns[:, 1:].unbind(1)])  # (samples, Nmax, C)
+        alone, _ = _forward(model, [first])  # (samples, 1, C) the first word as the whole review
+        for n in lengths:
+            final = logits[:, n - 1]  # (samples, C) the answer after n words
+            target = final.argmax(dim=-1)[:, None]  # (samples, 1)
+            (at_end,) = torch.autograd.grad(final.gather(1, target).sum(), first, retain_graph=True)
+            (by_itself,) = torch.autograd.grad(alone[:, 0].gather(1, target).sum(), first, retain_graph=True)
+            left[n] = float((at_end.norm(dim=-1) / by_itself.norm(dim=-1)).mean())
     return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=left)
 
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .plain import hline, plain_figure
+from .plain import readable_axes as readable_layout
 from .style import SEQUENTIAL, base_layout, readable_axes
+
+# The named scale as the colour stops Plotly writes for it (its validation does that; plain figures skip it)
+SEQUENTIAL_SCALE = [list(stop) for stop in go.Heatmap(colorscale=SEQUENTIAL).colorscale]
 
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
 TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10
@@ -59,29 +64,28 @@ def influence_heatmap(tokens: list[str], rows: dict[str, np.ndarray], presenter:
     relative = raw / np.maximum(raw.max(axis=1, keepdims=True), 1e-300)  # (R, T) each row's largest = 1
     z = np.log10(np.clip(relative, 10.0**LOG_FLOOR, None))  # (R, T)
     seq_len = raw.shape[1]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=np.arange(1, seq_len + 1),
-            y=labels,
-            zmin=LOG_FLOOR,
-            zmax=0,
-            colorscale=SEQUENTIAL,
-            colorbar=_log_colorbar(LOG_FLOOR, 0, "relative influence"),
-            customdata=np.stack([raw, relative], axis=-1),  # (R, T, 2)
-            text=np.tile(np.array(tokens, dtype=object), (len(labels), 1)),
-            hovertemplate="%{y}, word %{x} '%{text}'<br>influence on the final answer: %{customdata[0]:.3g}"
-            "<br>relative to this row's strongest word: %{customdata[1]:.3g}<extra></extra>",
-            xgap=1,
-            ygap=2,
-        )
-    )
-    fig.update_layout(
-        **base_layout(height=150 + 45 * len(labels), presenter=presenter, margin={"l": 60, "r": 20, "t": 20, "b": 90})
-    )
-    fig.update_xaxes(title_text="word (position in the review)", range=[0.5, seq_len + 0.5], **_word_ticks(tokens))
-    fig.update_yaxes(autorange="reversed")
-    return readable_axes(fig, presenter)
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": np.arange(1, seq_len + 1),
+        "y": labels,
+        "zmin": LOG_FLOOR,
+        "zmax": 0,
+        "colorscale": SEQUENTIAL_SCALE,
+        "colorbar": _log_colorbar(LOG_FLOOR, 0, "relative influence"),
+        "customdata": np.stack([raw, relative], axis=-1),  # (R, T, 2)
+        "text": [list(tokens)] * len(labels),
+        "hovertemplate": "%{y}, word %{x} '%{text}'<br>influence on the final answer: %{customdata[0]:.3g}"
+        "<br>relative to this row's strongest word: %{customdata[1]:.3g}<extra></extra>",
+        "xgap": 1,
+        "ygap": 2,
+    }
+    layout = base_layout(height=150 + 45 * len(labels), presenter=presenter, margin={"l": 60, "r": 20, "t": 20, "b": 90})
+    layout |= {
+        "xaxis": {"title": {"text": "word (position in the review)"}, "range": [0.5, seq_len + 0.5], **_word_ticks(tokens)},
+        "yaxis": {"autorange": "reversed"},
+    }
+    return plain_figure([heatmap], readable_layout(layout, presenter))
 
 
 def state_triangle(tokens: list[str], matrix: np.ndarray, label: str, first: int = 0, presenter: bool = False) -> go.Figure:
@@ -94,26 +98,27 @@ def state_triangle(tokens: list[str], matrix: np.ndarray, label: str, first: int
     words = [f"{first + i + 1}. {w}" for i, w in enumerate(tokens)]
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.log10(np.clip(matrix, 10.0**LOG_FLOOR, None))  # (W, W), NaN stays NaN
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=words,
-            y=words,
-            zmin=LOG_FLOOR,
-            zmax=TRIANGLE_TOP,
-            colorscale=SEQUENTIAL,
-            colorbar=_log_colorbar(LOG_FLOOR, TRIANGLE_TOP, "dependence"),
-            customdata=matrix,
-            hovertemplate=f"{label}: h after word %{{y}}<br>still depends on word %{{x}} by %{{customdata:.3g}}<extra></extra>",
-            hoverongaps=False,
-        )
-    )
-    fig.update_layout(**base_layout(height=520, presenter=presenter, margin={"l": 120, "r": 20, "t": 20, "b": 120}))
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": words,
+        "y": words,
+        "zmin": LOG_FLOOR,
+        "zmax": TRIANGLE_TOP,
+        "colorscale": SEQUENTIAL_SCALE,
+        "colorbar": _log_colorbar(LOG_FLOOR, TRIANGLE_TOP, "dependence"),
+        "customdata": matrix,
+        "hovertemplate": f"{label}: h after word %{{y}}<br>still depends on word %{{x}} by %{{customdata:.3g}}<extra></extra>",
+        "hoverongaps": False,
+    }
     every = max(1, int(np.ceil(size / 30)))
     ticks = {"tickmode": "array", "tickvals": words[::every], "ticktext": words[::every]}
-    fig.update_xaxes(title_text="t: the earlier word", tickangle=-45, **ticks)
-    fig.update_yaxes(title_text="s: hidden state after word s", autorange="reversed", **ticks)
-    return readable_axes(fig, presenter)
+    layout = base_layout(height=520, presenter=presenter, margin={"l": 120, "r": 20, "t": 20, "b": 120})
+    layout |= {
+        "xaxis": {"title": {"text": "t: the earlier word"}, "tickangle": -45, **ticks},
+        "yaxis": {"title": {"text": "s: hidden state after word s"}, "autorange": "reversed", **ticks},
+    }
+    return plain_figure([heatmap], readable_layout(layout, presenter))
 
 
 def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presenter: bool = False) -> go.Figure:
@@ -123,34 +128,37 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
     """
     labels = list(left)
     lengths = sorted({n for v in left.values() for n in v})
-    fig = go.Figure()
+    data = []
     for k, n in enumerate(lengths):
         values = [left[c].get(n, np.nan) * 100 for c in labels]
-        fig.add_bar(
-            x=labels,
-            y=values,
-            name=f"{n}-word review",
-            marker={"color": BAR_COLORS[k % len(BAR_COLORS)], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
-            text=[f"{v:.0f}%" for v in values],
-            textposition="inside",  # inside the bar: neighbours of equal height never overlap
-            insidetextanchor="end",
-            textangle=0,
-            customdata=[first_word] * len(labels),
-            hovertemplate=f"%{{x}}, {n}-word review: %{{y:.1f}}% of the influence of '%{{customdata}}' left<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "name": f"{n}-word review",
+                "marker": {"color": BAR_COLORS[k % len(BAR_COLORS)], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
+                "text": [f"{v:.0f}%" for v in values],
+                "textposition": "inside",  # inside the bar: neighbours of equal height never overlap
+                "insidetextanchor": "end",
+                "textangle": 0,
+                "customdata": [first_word] * len(labels),
+                "hovertemplate": f"%{{x}}, {n}-word review: %{{y:.1f}}% of the influence of '%{{customdata}}' left<extra></extra>",
+            }
         )
     top = max(125.0, 1.15 * np.nanmax([v * 100 for d in left.values() for v in d.values()] or [0]))
     hundred = {"dash": "dot", "color": "#555", "width": 2}
-    fig.add_hline(y=100, line=hundred, layer="below")  # behind the bars, so bars above 100% stay whole
     # Named in the legend rather than on the chart, where a label would cover the bars.
-    fig.add_scatter(x=[None], y=[None], mode="lines", line=hundred, name="100% = as strong as alone", hoverinfo="skip")
-    fig.update_layout(
-        **base_layout(height=360, presenter=presenter),
-        barmode="group",
-        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
-        uniformtext={"minsize": 9, "mode": "hide"},  # a label that does not fit its bar is left to the hover
-    )
-    fig.update_yaxes(title_text="% of its influence left", range=[0, top])
-    return readable_axes(fig, presenter)
+    data.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "line": hundred,
+                 "name": "100% = as strong as alone", "hoverinfo": "skip"})  # fmt: skip
+    layout = base_layout(height=360, presenter=presenter) | {
+        "shapes": [hline(100, hundred) | {"layer": "below"}],  # behind the bars, so bars above 100% stay whole
+        "barmode": "group",
+        "legend": {"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
+        "uniformtext": {"minsize": 9, "mode": "hide"},  # a label that does not fit its bar is left to the hover
+        "yaxis": {"title": {"text": "% of its influence left"}, "range": [0, top]},
+    }
+    return plain_figure(data, readable_layout(layout, presenter))
 
 
 def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.Figure:
