@@ -19,6 +19,7 @@ from rnn_core.figures import plain
 from rnn_core.figures.gradients import first_word_figure, influence_heatmap, state_triangle
 from rnn_core.figures.heads import sigmoid_band_figure, softmax_steps_figure, sum_histogram, three_sigmoids_figure
 from rnn_core.figures.sent import finish
+from rnn_core.figures.sequence import answer_state_figure
 from rnn_core.figures.style import readable_axes
 
 RNG = np.random.default_rng(0)
@@ -33,6 +34,10 @@ BUILDERS = {
     "sum histogram, low": lambda p: sum_histogram(RNG.uniform(0.6, 1.5, 500), "word", 0.9, presenter=p),
     "influence heatmap": lambda p: influence_heatmap(TOKENS, {"RNN": RNG.uniform(1e-9, 1, 30), "GRU": RNG.uniform(0, 1, 30)}, p),
     "state triangle": lambda p: state_triangle(TOKENS, TRIANGLE, "LSTM", first=12, presenter=p),
+    "answer and state": lambda p: answer_state_figure(TOKENS, np.tanh(RNG.normal(size=(30, 8))), RNG.uniform(size=(30, 1)),
+                                                      ("positive",), p, {"review": "x"}),
+    "answer and state, 3 classes": lambda p: answer_state_figure(TOKENS[:3], np.tanh(RNG.normal(size=(3, 8))),
+                                                                 RNG.uniform(size=(3, 3)), ("negative", "neutral", "positive"), p),
     "first word": lambda p: first_word_figure({"RNN": {3: 1.06, 50: 0.13}, "LSTM": {3: 0.96, 50: 0.28}}, "<i>x", p),
 }
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .plain import hline, plain_figure
+from .plain import colorscale, hline, plain_figure
 from .plain import readable_axes as readable_layout
 from .style import SEQUENTIAL, base_layout, readable_axes
 
-# The named scale as the colour stops Plotly writes for it (its validation does that; plain figures skip it)
-SEQUENTIAL_SCALE = [list(stop) for stop in go.Heatmap(colorscale=SEQUENTIAL).colorscale]
 
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
 TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10
@@ -71,7 +69,7 @@ def influence_heatmap(tokens: list[str], rows: dict[str, np.ndarray], presenter:
         "y": labels,
         "zmin": LOG_FLOOR,
         "zmax": 0,
-        "colorscale": SEQUENTIAL_SCALE,
+        "colorscale": colorscale(SEQUENTIAL),
         "colorbar": _log_colorbar(LOG_FLOOR, 0, "relative influence"),
         "customdata": np.stack([raw, relative], axis=-1),  # (R, T, 2)
         "text": [list(tokens)] * len(labels),
@@ -105,7 +103,7 @@ def state_triangle(tokens: list[str], matrix: np.ndarray, label: str, first: int
         "y": words,
         "zmin": LOG_FLOOR,
         "zmax": TRIANGLE_TOP,
-        "colorscale": SEQUENTIAL_SCALE,
+        "colorscale": colorscale(SEQUENTIAL),
         "colorbar": _log_colorbar(LOG_FLOOR, TRIANGLE_TOP, "dependence"),
         "customdata": matrix,
         "hovertemplate": f"{label}: h after word %{{y}}<br>still depends on word %{{x}} by %{{customdata:.3g}}<extra></extra>",

@@ -49,18 +49,25 @@ def vrect(x0: float, x1: float, **style) -> dict:
     return {"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", **style}
 
 
-def subplot_layout(titles: tuple[str, ...], **grid) -> dict:
-    """The layout make_subplots(rows=1, cols=len(titles), **grid) makes (axes, domains, title annotations), with
-    these titles; the grid is computed once per shape and copied."""
-    layout = copy.deepcopy(_grid(len(titles), tuple(sorted(grid.items()))))
+def subplot_layout(titles: tuple[str, ...], rows: int = 1, **grid) -> dict:
+    """The layout make_subplots(rows, cols=len(titles) // rows, subplot_titles=titles, **grid) makes (axes, domains,
+    title annotations); the grid is computed once per shape and copied, the titles filled in."""
+    layout = copy.deepcopy(_grid(rows, len(titles) // rows, tuple(sorted(grid.items()))))
     for note, title in zip(layout["annotations"], titles):
         note["text"] = title
     return layout
 
 
 @lru_cache(maxsize=16)
-def _grid(cols: int, grid: tuple) -> dict:
+def _grid(rows: int, cols: int, grid: tuple) -> dict:
     kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in grid}
-    layout = make_subplots(rows=1, cols=cols, subplot_titles=[f"title {k}" for k in range(cols)], **kwargs).to_dict()["layout"]
+    titles = [f"title {k}" for k in range(rows * cols)]
+    layout = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **kwargs).to_dict()["layout"]
     layout.pop("template", None)  # the figure gets Plotly's default template as every figure does
     return layout
+
+
+@lru_cache(maxsize=8)
+def colorscale(name: str) -> list[list]:
+    """A named colour scale ("Viridis", "PRGn_r") as the stops Plotly writes for it (validation does that)."""
+    return [list(stop) for stop in go.Heatmap(colorscale=name).colorscale]

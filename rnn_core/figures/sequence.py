@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .network import BLANK, Y_RANGE, escaped, network_static, network_step, network_styles, x_range
+from .plain import colorscale, hline, plain_figure, subplot_layout
+from .plain import readable_axes as readable_layout
 from .sent import finish
 from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, FONT_SIZE, base_layout, class_label, readable_axes
 from .word_axis import PLOT_PX, word_ticks
@@ -138,23 +140,25 @@ def _layout(presenter: bool, height: int, margin: dict) -> dict:
     return {**base_layout(presenter=presenter), "height": height, "margin": {**MARGIN[presenter], **margin}}
 
 
-def hidden_heatmap(words: list[str], hidden: np.ndarray, colorbar: dict | None = None) -> go.Heatmap:
-    """Hidden state after each word, one row per unit, on the fixed -1..1 scale (``words`` escaped). (T, H) in."""
+def hidden_heatmap(words: list[str], hidden: np.ndarray, colorbar: dict | None = None) -> dict:
+    """Hidden state after each word, one row per unit, on the fixed -1..1 scale (``words`` escaped). (T, H) in; a
+    heatmap trace as a dictionary."""
     seq_len, hidden_size = hidden.shape
-    return go.Heatmap(
-        z=hidden.T,  # (H, T)
-        x=np.arange(seq_len),
-        y=np.arange(hidden_size),
-        zmin=-1,
-        zmax=1,
-        zmid=0,
-        colorscale=DIVERGING,
-        showscale=colorbar is not None,
-        colorbar=colorbar,
-        customdata=np.tile(np.array(words, dtype=object), (hidden_size, 1)),  # (H, T)
-        hovertemplate="unit %{y} after '%{customdata}': %{z:.3f}<extra></extra>",
-        name="hidden",
-    )
+    heatmap = {
+        "type": "heatmap",
+        "z": hidden.T,  # (H, T)
+        "x": np.arange(seq_len),
+        "y": np.arange(hidden_size),
+        "zmin": -1,
+        "zmax": 1,
+        "zmid": 0,
+        "colorscale": colorscale(DIVERGING),
+        "showscale": colorbar is not None,
+        "customdata": [list(words)] * hidden_size,  # (H, T)
+        "hovertemplate": "unit %{y} after '%{customdata}': %{z:.3f}<extra></extra>",
+        "name": "hidden",
+    }
+    return heatmap if colorbar is None else heatmap | {"colorbar": colorbar}
 
 
 def h_colorbar(presenter: bool, domain: tuple[float, float]) -> dict:
@@ -181,34 +185,37 @@ def answer_state_figure(
     seq_len, hidden_size = hidden.shape
     words = escaped(tokens)
     size = FONT_SIZE[presenter]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.4, 0.6], vertical_spacing=0.13,
-                        subplot_titles=("3 · The answer after each word", "4 · Hidden state h after each word"))  # fmt: skip
-    for k, name in enumerate(classes):
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(seq_len),
-                y=probs[:, k],
-                mode="lines+markers",
-                name=class_label(name),
-                line={"color": CLASS_COLORS[name], "width": 4 if presenter else 3},
-                marker={"symbol": CLASS_MARKERS[name], "size": 11 if presenter else 8, "color": CLASS_COLORS[name]},
-                customdata=np.stack([np.arange(1, seq_len + 1), np.array(words, dtype=object)], axis=1),
-                hovertemplate=f"P({name}) after word %{{customdata[0]}} '%{{customdata[1]}}': %{{y:.3f}}<extra></extra>",
-                showlegend=len(classes) > 1,
-            ),
-            row=1,
-            col=1,
-        )
-    fig.add_trace(hidden_heatmap(words, hidden, h_colorbar(presenter, fig.layout.yaxis2.domain)), row=2, col=1)
-    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=1, col=1)
+    titles = ("3 · The answer after each word", "4 · Hidden state h after each word")
+    layout = subplot_layout(titles, rows=2, shared_xaxes=True, row_heights=(0.4, 0.6), vertical_spacing=0.13)
+    hover = [[t, w] for t, w in zip(range(1, seq_len + 1), words)]  # (T, 2) word number and word
+    data = [
+        {
+            "type": "scatter",
+            "x": np.arange(seq_len),
+            "y": probs[:, k],
+            "mode": "lines+markers",
+            "name": class_label(name),
+            "line": {"color": CLASS_COLORS[name], "width": 4 if presenter else 3},
+            "marker": {"symbol": CLASS_MARKERS[name], "size": 11 if presenter else 8, "color": CLASS_COLORS[name]},
+            "customdata": hover,
+            "hovertemplate": f"P({name}) after word %{{customdata[0]}} '%{{customdata[1]}}': %{{y:.3f}}<extra></extra>",
+            "showlegend": len(classes) > 1,
+            "xaxis": "x",
+            "yaxis": "y",
+        }
+        for k, name in enumerate(classes)
+    ]
+    data.append(hidden_heatmap(words, hidden, h_colorbar(presenter, layout["yaxis2"]["domain"])) | {"xaxis": "x2", "yaxis": "y2"})
     for label, marker in COLOUR_KEY:  # legend entries only, for both figures (this one is never redrawn by a frame)
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, marker={"size": 12, **marker},
-                                 hoverinfo="skip"), row=1, col=1)  # fmt: skip
+        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": label,
+                     "marker": {"size": 12, **marker}, "hoverinfo": "skip", "xaxis": "x", "yaxis": "y"})  # fmt: skip
     ticks = word_ticks(tokens, PLOT_PX[presenter], size - 1)
-    fig.update_annotations(font_size=size)  # the panel titles
-    fig.update_layout(
-        **_layout(presenter, ANSWER_STATE_HEIGHT[presenter], {"t": 2 * size + 34, "b": ticks["margin_px"] + 6}),
-        legend={
+    for note in layout["annotations"]:  # the panel titles
+        note["font"]["size"] = size
+    layout |= _layout(presenter, ANSWER_STATE_HEIGHT[presenter], {"t": 2 * size + 34, "b": ticks["margin_px"] + 6})
+    layout |= {
+        "shapes": [hline(0.5, {"dash": "dot", "color": "#888"})],
+        "legend": {
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
@@ -219,11 +226,12 @@ def answer_state_figure(
             "itemclick": False,
             "itemdoubleclick": False,
             "title": {"text": "Colours:", "font": {"size": size - 1}},
-        },  # fmt: skip
-        meta={**(meta or {}), "height": ANSWER_STATE_HEIGHT[presenter], "answer": [round(float(p), 6) for p in probs[:, -1]]},
-    )
-    fig.update_xaxes(range=[-0.5, seq_len - 0.5], tickmode="array", tickvals=ticks["tickvals"], showgrid=False)
-    fig.update_xaxes(ticktext=ticks["ticktext"], tickangle=ticks["tickangle"], row=2, col=1)
-    fig.update_yaxes(range=[0, 1], autorange=False, tickvals=[0, 0.5, 1], title_text="P", row=1, col=1)
-    fig.update_yaxes(title_text="unit", range=[-0.5, hidden_size - 0.5], autorange=False, row=2, col=1)
-    return readable_axes(fig, presenter)
+        },
+        "meta": {**(meta or {}), "height": ANSWER_STATE_HEIGHT[presenter], "answer": [round(float(p), 6) for p in probs[:, -1]]},
+    }
+    word_axis = {"range": [-0.5, seq_len - 0.5], "tickmode": "array", "tickvals": ticks["tickvals"], "showgrid": False}
+    layout["xaxis"] |= word_axis
+    layout["xaxis2"] |= word_axis | {"ticktext": ticks["ticktext"], "tickangle": ticks["tickangle"]}
+    layout["yaxis"] |= {"range": [0, 1], "autorange": False, "tickvals": [0, 0.5, 1], "title": {"text": "P"}}
+    layout["yaxis2"] |= {"title": {"text": "unit"}, "range": [-0.5, hidden_size - 0.5], "autorange": False}
+    return plain_figure(data, readable_layout(layout, presenter))
