@@ -12,6 +12,7 @@ import html
 
 import numpy as np
 
+from .plain import colorscale
 from .style import ACCENT, CLASS_COLORS, DIVERGING
 
 WINDOW = 9  # cells on screen at once: a long word under each still has room on a 1280-pixel laptop
@@ -152,7 +153,7 @@ def network_styles(hidden_size: int, presenter: bool) -> list[dict]:
             "marker": {
                 "symbol": "line-ew",  # one short horizontal stroke per unit: together, a column of colours
                 "size": 34 if presenter else 24,
-                "line": {"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "width": max(1.0, column_px / hidden_size)},
+                "line": {"colorscale": colorscale(DIVERGING), "cmin": -1, "cmax": 1, "width": max(1.0, column_px / hidden_size)},
             },
             "hoverinfo": "skip",
         },

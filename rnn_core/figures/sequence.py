@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .network import BLANK, Y_RANGE, escaped, network_static, network_step, network_styles, x_range
 from .plain import colorscale, hline, plain_figure, subplot_layout
 from .plain import readable_axes as readable_layout
 from .sent import finish
-from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, FONT_SIZE, base_layout, class_label, readable_axes
+from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, FONT_SIZE, base_layout, class_label
 from .word_axis import PLOT_PX, word_ticks
 
 GRID = 100  # the one-hot vector drawn as a 100 x 100 grid: 10,000 cells, one lit
@@ -95,43 +94,40 @@ def word_by_word_figure(
     seq_len, hidden_size = hidden.shape
     words = escaped(tokens)
     answer, deltas = probs[:, -1], token_deltas(probs, start_prob)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.8, 0.2],
-        horizontal_spacing=0.04,
-        subplot_titles=("1 · The unrolled network: one cell per word, h handed to the right", "2 · x_t, one-hot"),
-    )
+    titles = ("1 · The unrolled network: one cell per word, h handed to the right", "2 · x_t, one-hot")
+    layout = subplot_layout(titles, column_widths=(0.8, 0.2), horizontal_spacing=0.04)
 
     def step(t: int) -> list[dict]:
         return network_step(t, words, ids, hidden, answer, deltas, presenter) + [_onehot_step(t, words, ids)]
 
     styles = network_styles(hidden_size, presenter) + [_onehot_style(presenter)]
-    fig.add_shape(network_static(seq_len, presenter), row=1, col=1)
-    for trace, style, col in zip(step(seq_len - 1), styles, (1, 1, 1, 2)):
-        fig.add_trace({**_with_style(trace, style), "showlegend": False}, row=1, col=col)
+    axes = {1: {"xaxis": "x", "yaxis": "y"}, 2: {"xaxis": "x2", "yaxis": "y2"}}
+    data = [{**_with_style(trace, style), "showlegend": False, "type": "scatter", **axes[col]}
+            for trace, style, col in zip(step(seq_len - 1), styles, (1, 1, 1, 2))]  # fmt: skip
     # A frame that skips the full redraw draws only the traces it names and drops the others: it names them all. Every
     # frame also runs Plotly's defaults over the whole figure, so it holds no more: the cells and arrows are one shape,
     # the colour key is in the other figure's legend.
-    drawn = list(range(len(fig.data)))
+    drawn = list(range(len(data)))
     frames = [  # plain dicts, sent as they are (rnn_core.figures.sent): validating 50 frames was most of the build
         {"data": [{**trace, "type": "scatter"} for trace in step(t)], "name": str(t), "traces": drawn} for t in range(seq_len)
     ]
-    fig.add_shape(type="rect", x0=-0.5, x1=GRID - 0.5, y0=-0.5, y1=GRID - 0.5, fillcolor="#f1f1f1", line_width=0,
-                  layer="below", row=1, col=2)  # fmt: skip
+    grid_box = {"type": "rect", "x0": -0.5, "x1": GRID - 0.5, "y0": -0.5, "y1": GRID - 0.5, "fillcolor": "#f1f1f1",
+                "line": {"width": 0}, "layer": "below", "xref": "x2", "yref": "y2"}  # fmt: skip
     size = FONT_SIZE[presenter]
-    fig.update_annotations(font_size=size)  # the panel titles
-    fig.update_layout(
-        **_layout(presenter, NETWORK_HEIGHT[presenter], {"t": size + 30, "b": 4}),
-        meta={**(meta or {}), "height": NETWORK_HEIGHT[presenter]},  # the player fits the designed heights on screen
-        showlegend=False,
-    )
-    fig.update_xaxes(range=x_range(seq_len), visible=False, row=1, col=1)
-    fig.update_yaxes(range=Y_RANGE, visible=False, row=1, col=1)
-    fig.update_xaxes(range=[-0.5, GRID - 0.5], showticklabels=False, tickvals=list(range(-1, GRID, 10)), showgrid=True,
-                     gridcolor="white", zeroline=False, row=1, col=2)  # fmt: skip
-    fig.update_yaxes(range=[GRID - 0.5, -19], showticklabels=False, tickvals=list(range(-1, GRID, 10)), showgrid=True,
-                     gridcolor="white", zeroline=False, row=1, col=2)  # fmt: skip
+    for note in layout["annotations"]:  # the panel titles
+        note["font"]["size"] = size
+    layout |= _layout(presenter, NETWORK_HEIGHT[presenter], {"t": size + 30, "b": 4})
+    layout |= {
+        "shapes": [network_static(seq_len, presenter) | {"xref": "x", "yref": "y"}, grid_box],
+        "meta": {**(meta or {}), "height": NETWORK_HEIGHT[presenter]},  # the player fits the designed heights on screen
+        "showlegend": False,
+    }
+    layout["xaxis"] |= {"range": x_range(seq_len), "visible": False}
+    layout["yaxis"] |= {"range": Y_RANGE, "visible": False}
+    one_hot = {"showticklabels": False, "tickvals": list(range(-1, GRID, 10)), "showgrid": True, "gridcolor": "white", "zeroline": False}
+    layout["xaxis2"] |= {"range": [-0.5, GRID - 0.5], **one_hot}
+    layout["yaxis2"] |= {"range": [GRID - 0.5, -19], **one_hot}
+    fig = plain_figure(data, layout)
     return finish(fig, frames)
 
 
