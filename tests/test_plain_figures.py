@@ -14,13 +14,17 @@ import plotly.io as pio
 import pytest
 from plotly.subplots import make_subplots
 
+from rnn_core.explain.one_neuron import unit_steps
 from rnn_core.explain.output_heads import what_if
+from rnn_core.explain.trace import trace
 from rnn_core.figures import plain
 from rnn_core.figures.gradients import first_word_figure, influence_heatmap, state_triangle
+from rnn_core.figures.one_neuron import activation_figure, network_figure
 from rnn_core.figures.heads import sigmoid_band_figure, softmax_steps_figure, sum_histogram, three_sigmoids_figure
 from rnn_core.figures.sent import finish
 from rnn_core.figures.sequence import answer_state_figure
 from rnn_core.figures.style import readable_axes
+from tests.conftest import make_model
 
 RNG = np.random.default_rng(0)
 TOKENS = [f"w{i}" for i in range(29)] + ["<b>&"]
@@ -54,6 +58,16 @@ def test_plain_figure_sends_what_plotlys_validated_figure_sends(name, presenter)
     validated = go.Figure([t.to_plotly_json() for t in fig.data], fig.layout.to_plotly_json())  # raises on a bad property
     assert sent(fig) == sent(validated)
     assert sent(finish(fig)) == sent(validated)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+@pytest.mark.parametrize("hidden_size", [1, 5])
+def test_inside_one_step_figures_send_what_plotly_sends(tiny_vocab, hidden_size, presenter):
+    model = make_model("rnn", "sigmoid", tiny_vocab, hidden_size=hidden_size)
+    steps = unit_steps(model, trace(model, "good <b> movie"), hidden_size - 1)
+    for fig in (network_figure(steps, 1, len(tiny_vocab), presenter), activation_figure(steps, 2, presenter)):
+        validated = go.Figure([t.to_plotly_json() for t in fig.data], fig.layout.to_plotly_json())
+        assert sent(fig) == sent(validated)
 
 
 def test_subplot_layout_is_make_subplots_layout():

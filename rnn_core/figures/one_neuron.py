@@ -14,10 +14,11 @@ import html
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..explain.one_neuron import UnitSteps
-from .style import ACCENT, CLASS_COLORS, DIVERGING, base_layout, readable_axes
+from .plain import colorscale, hline, plain_figure, subplot_layout
+from .plain import readable_axes as readable_layout
+from .style import ACCENT, CLASS_COLORS, DIVERGING, base_layout
 
 DIGITS = 6  # equations and table: enough for a class to check each sum by hand, and for tests to 1e-6
 LABEL_DIGITS = 4  # weight labels on the diagram (the hover shows DIGITS)
@@ -93,7 +94,25 @@ def _input_slots(index: int, vocab_size: int) -> list[int | None]:
     return slots
 
 
-def _edge(fig: go.Figure, name: str, start: tuple, end: tuple, at: tuple, text: str, hover: str, color: str = "#333") -> None:
+class _Parts:
+    """A diagram's traces, shapes and annotations, collected as dictionaries for a plain figure."""
+
+    def __init__(self) -> None:
+        self.data: list[dict] = []
+        self.shapes: list[dict] = []
+        self.annotations: list[dict] = []
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def add_annotation(self, **note) -> None:
+        self.annotations.append(note)
+
+    def add_shape(self, **shape) -> None:
+        self.shapes.append(shape)
+
+
+def _edge(fig: _Parts, name: str, start: tuple, end: tuple, at: tuple, text: str, hover: str, color: str = "#333") -> None:
     """An arrow from ``start`` to ``end`` and its label at ``at``; ``name`` lets tests find the label, the hover is exact."""
     fig.add_annotation(
         x=end[0], y=end[1], ax=start[0], ay=start[1], axref="x", ayref="y", text="", showarrow=True,
@@ -102,36 +121,37 @@ def _edge(fig: go.Figure, name: str, start: tuple, end: tuple, at: tuple, text: 
     _label(fig, name, at, text, hover, color)
 
 
-def _label(fig: go.Figure, name: str, at: tuple, text: str, hover: str, color: str = "#222", xanchor: str = "center") -> None:
+def _label(fig: _Parts, name: str, at: tuple, text: str, hover: str, color: str = "#222", xanchor: str = "center") -> None:
     fig.add_annotation(name=name, x=at[0], y=at[1], text=text, hovertext=hover, showarrow=False, font={"color": color},
                        bgcolor="rgba(255,255,255,0.85)", xanchor=xanchor)  # fmt: skip
 
 
-def _node(fig: go.Figure, name: str, xy: tuple, value: float, scale: dict, values: list[float], hover: str) -> None:
+def _node(fig: _Parts, name: str, xy: tuple, value: float, scale: dict, values: list[float], hover: str) -> None:
     """A neuron, filled by its value on a fixed scale; ``customdata`` holds its exact numbers."""
     marker = {"size": 56, "color": [value], "line": {"color": "#222", "width": 2}, **scale}
-    fig.add_trace(go.Scatter(x=[xy[0]], y=[xy[1]], mode="markers", name=name, marker=marker, customdata=[values],
-                             hovertemplate=hover + "<extra></extra>"))  # fmt: skip
+    fig.add_trace({"type": "scatter", "x": [xy[0]], "y": [xy[1]], "mode": "markers", "name": name, "marker": marker,
+                   "customdata": [values], "hovertemplate": hover + "<extra></extra>"})  # fmt: skip
 
 
-def _inputs(fig: go.Figure, index: int, vocab_size: int, word: str) -> float:
+def _inputs(fig: _Parts, index: int, vocab_size: int, word: str) -> float:
     """The inputs column, only x[index] lit, with faint edges from the unlit ones; returns the lit input's height."""
     slots = _input_slots(index, vocab_size)
     ys = np.linspace(1.0, 0.0, len(slots))
     gx = [v for k in slots if k is not None and k != index for v in (X_IN, X_H, None)]
     gy = [v for k, y in zip(slots, ys) if k is not None and k != index for v in (y, Y_H, None)]
-    fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", line={"color": "#d0d0d0", "width": 1}, hoverinfo="skip", name="edges"))
+    fig.add_trace({"type": "scatter", "x": gx, "y": gy, "mode": "lines", "line": {"color": "#d0d0d0", "width": 1},
+                   "hoverinfo": "skip", "name": "edges"})  # fmt: skip
     lit = [k == index for k in slots]
     fig.add_trace(
-        go.Scatter(
-            x=[X_IN] * len(slots), y=ys, mode="markers+text", name="inputs", hoverinfo="text",
-            marker={"size": [0 if k is None else 22 for k in slots], "color": [ACCENT if b else "white" for b in lit],
-                    "line": {"color": "#555", "width": 1.5}},
-            text=["⋮" if k is None else f"x[{k}] = {int(b)}" for k, b in zip(slots, lit)],
-            textposition=["middle center" if k is None else "middle left" for k in slots],
-            customdata=[-1 if k is None else k for k in slots],
-            hovertext=[f"{vocab_size - 4:,}+ inputs, all 0" if k is None else f"input {k}: {int(b)}" for k, b in zip(slots, lit)],
-        )
+        {
+            "type": "scatter", "x": [X_IN] * len(slots), "y": ys, "mode": "markers+text", "name": "inputs", "hoverinfo": "text",
+            "marker": {"size": [0 if k is None else 22 for k in slots], "color": [ACCENT if b else "white" for b in lit],
+                       "line": {"color": "#555", "width": 1.5}},
+            "text": ["⋮" if k is None else f"x[{k}] = {int(b)}" for k, b in zip(slots, lit)],
+            "textposition": ["middle center" if k is None else "middle left" for k in slots],
+            "customdata": [-1 if k is None else k for k in slots],
+            "hovertext": [f"{vocab_size - 4:,}+ inputs, all 0" if k is None else f"input {k}: {int(b)}" for k, b in zip(slots, lit)],
+        }
     )  # fmt: skip
     _label(fig, "word", (-1.25, 1.2), f"{vocab_size:,} inputs, one per dictionary word · lit: '{word}' (i = {index})", word,
            xanchor="left")  # fmt: skip
@@ -147,7 +167,7 @@ def network_figure(s: UnitSteps, step: int, vocab_size: int = 10_000, presenter:
     """
     t, j, i, d, e = step, s.unit, s.ids[step], LABEL_DIGITS, DIGITS
     one = s.single
-    fig = go.Figure()
+    fig = _Parts()
     y_in = _inputs(fig, i, vocab_size, html.escape(s.dict_words[t]))
     # Into the hidden unit: the lit input's weight, the loop, the bias, and (bigger model) the other units.
     wx = float(s.w_x[t])
@@ -165,7 +185,7 @@ def network_figure(s: UnitSteps, step: int, vocab_size: int = 10_000, presenter:
               f"W_hh[{j},k≠{j}]·h_(t-1)[k≠{j}] = {o:+.{e}f}", GREY)  # fmt: skip
     pre, h = float(s.preact[t]), float(s.h[t])
     h_name = "h_t" if one else f"h_t[{j}]"
-    _node(fig, "hidden", (X_H, Y_H), h, {"cmin": -1, "cmax": 1, "colorscale": DIVERGING}, [pre, h],
+    _node(fig, "hidden", (X_H, Y_H), h, {"cmin": -1, "cmax": 1, "colorscale": colorscale(DIVERGING)}, [pre, h],
           f"{h_name} = tanh(%{{customdata[0]:.{e}f}}) = %{{customdata[1]:.{e}f}}")  # fmt: skip
     _label(
         fig, "h_t", (X_H + 0.15, Y_H - 0.3), f"sum = {pre:+.{d}f}<br>{h_name} = tanh(sum) = {h:+.{d}f}", f"{h_name} = {h:+.{e}f}"
@@ -192,13 +212,18 @@ def network_figure(s: UnitSteps, step: int, vocab_size: int = 10_000, presenter:
     _label(fig, "y_t", (X_Y + 0.25, Y_Y - 0.17), f"y_t = σ({logit:+.{d}f}) = {y:.{d}f}", f"P(positive) = {y:.{e}f}")
     nxt = f"on to word {t + 2}" if t + 1 < s.seq_len else "last word: no next step"
     _edge(fig, "next", (X_H, Y_H), (X_Y, Y_NEXT), (X_Y + 0.1, Y_NEXT - 0.08), f"h_t passed on as h_(t-1): {nxt}", nxt)
-    fig.update_layout(**base_layout(height=430, presenter=presenter), showlegend=False)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
     if presenter:  # larger labels than on a laptop, but the diagram's labels must still fit beside each other
-        fig.update_annotations(font_size=16)
-    fig.update_xaxes(range=[-1.3, 6.2 if presenter else 5.6], visible=False, fixedrange=True)
-    fig.update_yaxes(range=[-0.3, 1.32], visible=False, fixedrange=True)
-    return readable_axes(fig, presenter)
+        for note in fig.annotations:
+            note["font"] = {**note.get("font", {}), "size": 16}
+    layout = base_layout(height=430, presenter=presenter) | {
+        "showlegend": False,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "shapes": fig.shapes,
+        "annotations": fig.annotations,
+        "xaxis": {"range": [-1.3, 6.2 if presenter else 5.6], "visible": False, "fixedrange": True},
+        "yaxis": {"range": [-0.3, 1.32], "visible": False, "fixedrange": True},
+    }
+    return plain_figure(fig.data, readable_layout(layout, presenter))
 
 
 def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Figure:
@@ -206,7 +231,8 @@ def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Fi
     t, j = step, s.unit
     h_title = "h_t = tanh(sum)" if s.single else f"unit {j}: h_t[{j}] = tanh(sum)"
     y_title = "y_t = σ(w_hy·h_t + b_y)" if s.single else f"output, all {s.hidden_size} units: y_t = σ(W_hy·h_t + b_y)"
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(h_title, y_title), horizontal_spacing=0.1)
+    layout = subplot_layout((h_title, y_title), horizontal_spacing=0.1)
+    data = []
     words = [f"{k + 1}. {html.escape(w)}" for k, w in enumerate(s.tokens)]
     curves = (
         ("tanh", s.preact, s.h, np.tanh, (-1.05, 1.05)),
@@ -215,45 +241,46 @@ def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Fi
     for col, (name, zs, vs, fn, yrange) in enumerate(curves, start=1):
         reach = max(4.0, float(np.ceil(np.abs(zs).max())) + 0.5)  # widened only if a step falls outside [-4, 4]
         grid = np.linspace(-reach, reach, 201)
-        fig.add_trace(
-            go.Scatter(x=grid, y=fn(grid), mode="lines", line={"color": "#444", "width": 2}, name=name, hoverinfo="skip"),
-            row=1,
-            col=col,
+        axes = {"xaxis": "x", "yaxis": "y"} if col == 1 else {"xaxis": f"x{col}", "yaxis": f"y{col}"}
+        data.append({"type": "scatter", "x": grid, "y": fn(grid), "mode": "lines", "line": {"color": "#444", "width": 2},
+                     "name": name, "hoverinfo": "skip", **axes})  # fmt: skip
+        data.append(
+            {
+                "type": "scatter",
+                "x": zs,
+                "y": vs,
+                "mode": "markers",
+                "marker": {"color": GREY, "size": 7, "opacity": 0.6},
+                "name": f"all steps ({name})",
+                "text": words,
+                "hovertemplate": f"%{{text}}: {name}(%{{x:.4f}}) = %{{y:.4f}}<extra></extra>",
+                **axes,
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                x=zs,
-                y=vs,
-                mode="markers",
-                marker={"color": GREY, "size": 7, "opacity": 0.6},
-                name=f"all steps ({name})",
-                text=words,
-                hovertemplate=f"%{{text}}: {name}(%{{x:.4f}}) = %{{y:.4f}}<extra></extra>",
-            ),
-            row=1,
-            col=col,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=[float(zs[t])],
-                y=[float(vs[t])],
-                mode="markers+text",
-                name=f"current step ({name})",
-                marker={"color": ACCENT, "size": 16, "line": {"color": "#222", "width": 2}},
-                text=[f"({float(zs[t]):+.4f},<br>{float(vs[t]):.4f})"],  # two short lines fit a narrow panel
+        data.append(
+            {
+                "type": "scatter",
+                "x": [float(zs[t])],
+                "y": [float(vs[t])],
+                "mode": "markers+text",
+                "name": f"current step ({name})",
+                "marker": {"color": ACCENT, "size": 16, "line": {"color": "#222", "width": 2}},
+                "text": [f"({float(zs[t]):+.4f},<br>{float(vs[t]):.4f})"],  # two short lines fit a narrow panel
                 # Towards the middle (where there is room) and off the rising curve: up-left or down-right.
-                textposition="top left" if zs[t] > 0 else "bottom right",
-                hovertemplate=f"word {t + 1}: {name}(%{{x:.{DIGITS}f}}) = %{{y:.{DIGITS}f}}<extra></extra>",
-            ),
-            row=1,
-            col=col,
+                "textposition": "top left" if zs[t] > 0 else "bottom right",
+                "hovertemplate": f"word {t + 1}: {name}(%{{x:.{DIGITS}f}}) = %{{y:.{DIGITS}f}}<extra></extra>",
+                **axes,
+            }
         )
-        fig.update_xaxes(range=[-reach, reach], zeroline=True, row=1, col=col)
-        fig.update_yaxes(range=list(yrange), autorange=False, zeroline=True, row=1, col=col)
-    fig.update_xaxes(title_text="sum" if s.single else f"sum of unit {j}", row=1, col=1)
-    fig.update_yaxes(title_text="h_t" if s.single else f"h_t[{j}]", row=1, col=1)
-    fig.update_xaxes(title_text="w_hy·h_t + b_y" if s.single else "W_hy·h_t + b_y", row=1, col=2)
-    fig.update_yaxes(title_text="y_t = P(positive)", row=1, col=2)
-    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888"}, row=1, col=2)
-    fig.update_layout(**base_layout(height=340, presenter=presenter), showlegend=False)
-    return readable_axes(fig, presenter)
+        suffix = "" if col == 1 else str(col)
+        layout[f"xaxis{suffix}"] |= {"range": [-reach, reach], "zeroline": True}
+        layout[f"yaxis{suffix}"] |= {"range": list(yrange), "autorange": False, "zeroline": True}
+    layout["xaxis"]["title"] = {"text": "sum" if s.single else f"sum of unit {j}"}
+    layout["yaxis"]["title"] = {"text": "h_t" if s.single else f"h_t[{j}]"}
+    layout["xaxis2"]["title"] = {"text": "w_hy·h_t + b_y" if s.single else "W_hy·h_t + b_y"}
+    layout["yaxis2"]["title"] = {"text": "y_t = P(positive)"}
+    layout |= base_layout(height=340, presenter=presenter) | {
+        "showlegend": False,
+        "shapes": [hline(0.5, {"dash": "dot", "color": "#888"}, xref="x2 domain", yref="y2")],
+    }
+    return plain_figure(data, readable_layout(layout, presenter))
