@@ -27,6 +27,7 @@ from rnn_core.figures.sequence import answer_state_figure, token_deltas, word_by
 from rnn_core.figures.verdicts import pair_figure
 from rnn_core.lesson import DEFAULT_REVIEW, HEAD_MODELS, ONE_STEP_MODELS, ORDER_PAIR, ORDER_PAIR_READER
 from rnn_core.model.cards import card_line
+from rnn_core.model.checkpoint import models_dir
 
 from .gradients import cell_models
 from .models import get_model, model_problem
@@ -91,16 +92,18 @@ def handout_button(model_name: str) -> None:
 
 
 def _inputs(model_name: str, text: str) -> HandoutInputs:
+    cells, heads, one_neuron = _fixed_models(str(models_dir()))
+    return HandoutInputs(text, model_name, get_model(model_name), cells, heads, one_neuron)
+
+
+@st.cache_resource(show_spinner=False)
+def _fixed_models(folder: str) -> tuple[dict[str, SentimentRNN], dict[str, SentimentRNN], SentimentRNN | None]:
+    """The fixed models of the pages the handout covers, those that load (looked up once per process and models folder:
+    the sidebar offers the handout on every run of every page)."""
+    cells = {label: get_model(name) for label, name in cell_models()[0].items()}
     heads = {h: get_model(name) for h, name in HEAD_MODELS.items() if model_problem(name, head=h) is None}
     one = ONE_STEP_MODELS["one"]
-    return HandoutInputs(
-        text=text,
-        model_name=model_name,
-        model=get_model(model_name),
-        cells={label: get_model(name) for label, name in cell_models()[0].items()},
-        heads=heads,
-        one_neuron=get_model(one) if model_problem(one, cell="rnn", head="sigmoid") is None else None,
-    )
+    return cells, heads, get_model(one) if model_problem(one, cell="rnn", head="sigmoid") is None else None
 
 
 def handout_html(inputs: HandoutInputs) -> str:
