@@ -95,3 +95,14 @@ def test_lines_and_bands_are_those_plotly_adds():
     fig.add_vrect(x0=0.1, x1=0.3, fillcolor="red", opacity=0.2)
     shapes = [plain.vline(0.5, {"dash": "dot"}), plain.hline(0.2, {"width": 2}), plain.vrect(0.1, 0.3, fillcolor="red", opacity=0.2)]
     assert sent(fig)["layout"]["shapes"] == json.loads(json.dumps(shapes))
+
+
+@pytest.mark.parametrize("classes", [("positive",), ("negative", "neutral", "positive")])
+@pytest.mark.parametrize("zoom", [False, True])
+def test_state_map_with_its_frames_sends_what_plotly_sends(classes, zoom):
+    from tests.test_viz_atlas import two_paths
+
+    fig = two_paths(classes, zoom=zoom, presenter=zoom)
+    sent_dict = fig.to_dict()
+    validated = go.Figure(sent_dict["data"], sent_dict["layout"], frames=list(fig._frames_built))  # raises on a bad property
+    assert sent(fig) == sent(validated)

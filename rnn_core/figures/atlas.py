@@ -2,7 +2,9 @@
 
 Arrays in, Plotly figures out. Every word is HTML-escaped before it reaches a label or a hover (Plotly renders
 some tags in text). Each figure is built in one go.Figure(data, layout) call: with Plotly 7, every later
-update_layout or update_xaxes costs several milliseconds, and these figures are rebuilt for every new review.
+update_layout or update_xaxes costs several milliseconds, and these figures are rebuilt for every new review. The
+state map, with its 3,000 background points and a frame per word, is written as plain dictionaries (figures.plain)
+and finished (figures.sent), so neither validation nor a deep copy per run touches the background.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+from .plain import plain_figure
+from .sent import finish
 from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, FONT_SIZE, base_layout, class_label
 
 # One colour, dash and text position per review on the map (Okabe-Ito colours not used for the classes).
@@ -54,32 +58,32 @@ def _axis(presenter: bool, title: str = "", **extra) -> dict:
     return {"tickfont": {"size": size - 1}, "title": {"text": title, "font": {"size": size}}, **extra}
 
 
-def _background(xy: np.ndarray, probs: np.ndarray, kinds: np.ndarray, words: list[str], classes: tuple) -> list[go.Scatter]:
+def _background(xy: np.ndarray, probs: np.ndarray, kinds: np.ndarray, words: list[str], classes: tuple) -> list[dict]:
     """The sampled training states: coloured by P(positive) (one output) or by class with its symbol (three)."""
-    text = np.array(words, dtype=object)
     hover = (
         "after “%{text}”: "
         + " · ".join(f"{'P(positive)' if len(classes) == 1 else name} %{{customdata[{k}]:.3f}}" for k, name in enumerate(classes))
         + "<extra></extra>"
     )
-    common = {"mode": "markers", "hovertemplate": hover}
+    common = {"type": "scatter", "mode": "markers", "hovertemplate": hover}
     if len(classes) == 1:
-        return [go.Scatter(x=xy[:, 0], y=xy[:, 1], text=text, customdata=probs, name="training states", showlegend=False, **common,
-            marker={"size": 5, "opacity": 0.5, "color": probs[:, 0], "cmin": 0, "cmax": 1, "colorscale": ANSWER_SCALE,
-                    "colorbar": {"title": {"text": "P(positive)", "side": "right"}, "thickness": 12, "len": 0.6,
-                                 "tickvals": [0, 0.5, 1]}})]  # fmt: skip
+        return [{"x": xy[:, 0], "y": xy[:, 1], "text": list(words), "customdata": probs, "name": "training states",
+                 "showlegend": False, **common,
+                 "marker": {"size": 5, "opacity": 0.5, "color": probs[:, 0], "cmin": 0, "cmax": 1, "colorscale": ANSWER_SCALE,
+                            "colorbar": {"title": {"text": "P(positive)", "side": "right"}, "thickness": 12, "len": 0.6,
+                                         "tickvals": [0, 0.5, 1]}}}]  # fmt: skip
     out = []
     for k, name in enumerate(classes):
-        mine = kinds == k
-        out.append(go.Scatter(x=xy[mine, 0], y=xy[mine, 1], text=text[mine], customdata=probs[mine], **common,
-            name=f"training states: {class_label(name)}",
-            marker={"size": 6, "opacity": 0.45, "color": CLASS_COLORS[name], "symbol": CLASS_MARKERS[name]}))  # fmt: skip
+        mine = np.flatnonzero(kinds == k)
+        out.append({"x": xy[mine, 0], "y": xy[mine, 1], "text": [words[i] for i in mine], "customdata": probs[mine], **common,
+                    "name": f"training states: {class_label(name)}",
+                    "marker": {"size": 6, "opacity": 0.45, "color": CLASS_COLORS[name], "symbol": CLASS_MARKERS[name]}})  # fmt: skip
     return out
 
 
 def _path(
     k: int, words: list[str], path: np.ndarray, probs: np.ndarray, classes: tuple, name: str, presenter: bool
-) -> go.Scatter:
+) -> dict:
     """Review k's whole path: h_0, then one arrow per word, each point labelled and with its answer in the hover.
 
     The animation frames carry only x and y (the first points of the path): labels, hovers and symbols belong to
@@ -89,16 +93,17 @@ def _path(
     hover = [f"h₀ = 0: {_answer_text(probs[0], classes)} before any word"] + [
         f"after “{w}” (word {i + 1}): {_answer_text(probs[i + 1], classes)}" for i, w in enumerate(words)
     ]
-    return go.Scatter(x=path[:, 0], y=path[:, 1], text=["h₀" if k == 0 else ""] + words, hovertext=hover, hoverinfo="text",
-        mode="lines+markers+text", name=_short(name), cliponaxis=False, textposition=style["textposition"],
-        textfont={"size": FONT_SIZE[presenter] + 1, "color": style["color"]}, line={"color": style["color"], "width": 3, "dash": style["dash"]},
-        marker={"symbol": ["circle"] + ["arrow"] * len(words), "size": 16 if presenter else 13, "angleref": "previous",
-                "color": style["color"], "line": {"width": 1, "color": "#fff"}})  # fmt: skip
+    return {"type": "scatter", "x": path[:, 0], "y": path[:, 1], "text": ["h₀" if k == 0 else ""] + words, "hovertext": hover,
+            "hoverinfo": "text", "mode": "lines+markers+text", "name": _short(name), "cliponaxis": False,
+            "textposition": style["textposition"], "textfont": {"size": FONT_SIZE[presenter] + 1, "color": style["color"]},
+            "line": {"color": style["color"], "width": 3, "dash": style["dash"]},
+            "marker": {"symbol": ["circle"] + ["arrow"] * len(words), "size": 16 if presenter else 13, "angleref": "previous",
+                       "color": style["color"], "line": {"width": 1, "color": "#fff"}}}  # fmt: skip
 
 
 def background_traces(
     sample_xy: np.ndarray, sample_probs: np.ndarray, sample_classes: np.ndarray, sample_words: list[str], classes: tuple[str, ...]
-) -> list[go.Scatter]:  # fmt: skip
+) -> list[dict]:  # fmt: skip
     """The state map's background, for state_map_figure (build it once per model: it does not change with the review).
 
     Shapes: sample_xy (N, 2), sample_probs (N, C), sample_classes (N,); sample_words: the word just read at each.
@@ -111,7 +116,7 @@ def state_map_figure(
     paths: list[np.ndarray],
     probs: list[np.ndarray],
     names: list[str],
-    background: list[go.Scatter],
+    background: list[dict],
     explained: np.ndarray,
     classes: tuple[str, ...],
     zoom: bool = False,
@@ -137,7 +142,7 @@ def state_map_figure(
                   for ws, path in zip(words, paths)]}
         for t in range(steps)
     ]  # fmt: skip
-    shown = np.concatenate(list(paths) + ([] if zoom else [np.c_[d.x, d.y] for d in background]))  # (points in view, 2)
+    shown = np.concatenate(list(paths) + ([] if zoom else [np.c_[d["x"], d["y"]] for d in background]))  # (points in view, 2)
     low, high = shown.min(axis=0), shown.max(axis=0)
     pad = np.maximum((high - low) * (0.15 if zoom else 0.06), 0.05)
     axes = [_axis(presenter, f"axis {i + 1}: {explained[i]:.0%} of the variance", range=[low[i] - pad[i], high[i] + pad[i]],
@@ -160,7 +165,7 @@ def state_map_figure(
                      "currentvalue": {"prefix": "after word ", "font": {"size": size + 1}},
                      "steps": [{"label": str(t + 1), "method": "animate", "args": [[str(t)], still]} for t in range(steps)]}],
     }  # fmt: skip
-    return go.Figure(data, layout=layout, frames=frames)
+    return finish(plain_figure(data, layout), frames)  # frames as they are: validating them was most of the build
 
 
 def unit_figure(
