@@ -283,23 +283,30 @@ def first_word_experiment(
     The N-word reviews are [first word, fillers[:, :N-1]], so the 6-word reviews extend the 3-word ones.
     Both gradients are of the same class's logit (the class predicted after the N words).
     One forward pass over the longest reviews serves every length (a network reads left to right, so its answer after
-    N words is the N-word review's answer), differentiated from each length's last step with respect to the first
-    word's column only.
+    N words is the N-word review's answer), and one batched backward pass (is_grads_batched: a vmap over the lengths)
+    differentiates each length's answer with respect to the first word's column only.
     """
     fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)  # (samples, Nmax-1)
     columns = model.input_columns(torch.cat([torch.full((samples, 1), first_id), fillers], dim=1))  # (samples, Nmax, G*H)
-    left = {}
+    ends = torch.tensor(lengths) - 1  # (L,) the step after which each length's answer is read
     with torch.enable_grad():
         first = columns[:, 0].clone().requires_grad_(True)  # (samples, G*H) u_1, the first word's column
         logits, _ = _forward(model, [first, *columns[:, 1:].unbind(1)])  # (samples, Nmax, C)
         alone, _ = _forward(model, [first])  # (samples, 1, C) the first word as the whole review
-        for n in lengths:
-            final = logits[:, n - 1]  # (samples, C) the answer after n words
-            target = final.argmax(dim=-1)[:, None]  # (samples, 1)
-            (at_end,) = torch.autograd.grad(final.gather(1, target).sum(), first, retain_graph=True)
-            (by_itself,) = torch.autograd.grad(alone[:, 0].gather(1, target).sum(), first, retain_graph=True)
-            left[n] = float((at_end.norm(dim=-1) / by_itself.norm(dim=-1)).mean())
-    return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=left)
+        target = logits[:, ends].argmax(dim=-1).t()  # (L, samples) the class predicted after each length
+        at_end = _first_word_grads(logits, first, ends, target)  # (L, samples, G*H)
+        by_itself = _first_word_grads(alone, first, torch.zeros_like(ends), target)  # (L, samples, G*H)
+    shares = (at_end.norm(dim=-1) / by_itself.norm(dim=-1)).mean(dim=1)  # (L,)
+    return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=dict(zip(lengths, shares.tolist())))
+
+
+def _first_word_grads(logits: torch.Tensor, first: torch.Tensor, ends: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """d logits[b, ends[l], target[l, b]] / d first[b] for every length l and sequence b, in one batched backward pass.
+    Shapes: logits (B, T, C), first (B, G*H), ends (L,), target (L, B) -> (L, B, G*H)."""
+    pick = torch.zeros(len(ends), *logits.shape)  # (L, B, T, C): one 1 per (length, sequence), at its step and class
+    pick[torch.arange(len(ends))[:, None], torch.arange(logits.shape[0])[None, :], ends[:, None], target] = 1.0
+    (grads,) = torch.autograd.grad(logits, first, grad_outputs=pick, is_grads_batched=True, retain_graph=True)
+    return grads
 
 
 def scaled_recurrence(model: SentimentRNN, factor: float) -> SentimentRNN:
