@@ -19,8 +19,8 @@ from rnn_core.explain.output_heads import what_if
 from rnn_core.explain.trace import trace
 from rnn_core.figures import plain
 from rnn_core.figures.gradients import first_word_figure, influence_heatmap, state_triangle
-from rnn_core.figures.one_neuron import activation_figure, network_figure
 from rnn_core.figures.heads import sigmoid_band_figure, softmax_steps_figure, sum_histogram, three_sigmoids_figure
+from rnn_core.figures.one_neuron import activation_figure, network_figure
 from rnn_core.figures.sent import finish
 from rnn_core.figures.sequence import answer_state_figure
 from rnn_core.figures.style import readable_axes
@@ -38,10 +38,12 @@ BUILDERS = {
     "sum histogram, low": lambda p: sum_histogram(RNG.uniform(0.6, 1.5, 500), "word", 0.9, presenter=p),
     "influence heatmap": lambda p: influence_heatmap(TOKENS, {"RNN": RNG.uniform(1e-9, 1, 30), "GRU": RNG.uniform(0, 1, 30)}, p),
     "state triangle": lambda p: state_triangle(TOKENS, TRIANGLE, "LSTM", first=12, presenter=p),
-    "answer and state": lambda p: answer_state_figure(TOKENS, np.tanh(RNG.normal(size=(30, 8))), RNG.uniform(size=(30, 1)),
-                                                      ("positive",), p, {"review": "x"}),
-    "answer and state, 3 classes": lambda p: answer_state_figure(TOKENS[:3], np.tanh(RNG.normal(size=(3, 8))),
-                                                                 RNG.uniform(size=(3, 3)), ("negative", "neutral", "positive"), p),
+    "answer and state": lambda p: answer_state_figure(
+        TOKENS, np.tanh(RNG.normal(size=(30, 8))), RNG.uniform(size=(30, 1)), ("positive",), p, {"review": "x"}
+    ),
+    "answer and state, 3 classes": lambda p: answer_state_figure(
+        TOKENS[:3], np.tanh(RNG.normal(size=(3, 8))), RNG.uniform(size=(3, 3)), ("negative", "neutral", "positive"), p
+    ),
     "first word": lambda p: first_word_figure({"RNN": {3: 1.06, 50: 0.13}, "LSTM": {3: 0.96, 50: 0.28}}, "<i>x", p),
 }
 
@@ -93,7 +95,11 @@ def test_lines_and_bands_are_those_plotly_adds():
     fig.add_vline(x=0.5, line={"dash": "dot"})
     fig.add_hline(y=0.2, line={"width": 2})
     fig.add_vrect(x0=0.1, x1=0.3, fillcolor="red", opacity=0.2)
-    shapes = [plain.vline(0.5, {"dash": "dot"}), plain.hline(0.2, {"width": 2}), plain.vrect(0.1, 0.3, fillcolor="red", opacity=0.2)]
+    shapes = [
+        plain.vline(0.5, {"dash": "dot"}),
+        plain.hline(0.2, {"width": 2}),
+        plain.vrect(0.1, 0.3, fillcolor="red", opacity=0.2),
+    ]
     assert sent(fig)["layout"]["shapes"] == json.loads(json.dumps(shapes))
 
 

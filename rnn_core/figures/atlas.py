@@ -81,9 +81,7 @@ def _background(xy: np.ndarray, probs: np.ndarray, kinds: np.ndarray, words: lis
     return out
 
 
-def _path(
-    k: int, words: list[str], path: np.ndarray, probs: np.ndarray, classes: tuple, name: str, presenter: bool
-) -> dict:
+def _path(k: int, words: list[str], path: np.ndarray, probs: np.ndarray, classes: tuple, name: str, presenter: bool) -> dict:
     """Review k's whole path: h_0, then one arrow per word, each point labelled and with its answer in the hover.
 
     The animation frames carry only x and y (the first points of the path): labels, hovers and symbols belong to

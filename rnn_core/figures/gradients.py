@@ -13,7 +13,6 @@ from .plain import colorscale, hline, plain_figure
 from .plain import readable_axes as readable_layout
 from .style import SEQUENTIAL, base_layout, readable_axes
 
-
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
 TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10
 # Okabe-Ito colours not used for the classes, plus a symbol and a dash per cell, so colour is never the only cue.

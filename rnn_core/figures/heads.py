@@ -72,7 +72,9 @@ def sigmoid_band_figure(p_positive: float, band: tuple[float, float], presenter:
         "showlegend": False,
     }
     regions = (("negative", 0.0, low), ("neutral", low, high), ("positive", high, 1.0))
-    shapes = [vrect(x0, x1, fillcolor=CLASS_COLORS[cls], opacity=0.15, line={"width": 0}, layer="below") for cls, x0, x1 in regions]
+    shapes = [
+        vrect(x0, x1, fillcolor=CLASS_COLORS[cls], opacity=0.15, line={"width": 0}, layer="below") for cls, x0, x1 in regions
+    ]
     shapes.append(vline(0.5, {"dash": "dot", "color": INK, "width": 1}))
     notes = [{"x": (x0 + x1) / 2, "y": 1.02, "yref": "paper", "text": class_label(cls), "showarrow": False}
              for cls, x0, x1 in regions if x1 > x0]  # fmt: skip

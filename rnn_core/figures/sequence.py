@@ -124,7 +124,13 @@ def word_by_word_figure(
     }
     layout["xaxis"] |= {"range": x_range(seq_len), "visible": False}
     layout["yaxis"] |= {"range": Y_RANGE, "visible": False}
-    one_hot = {"showticklabels": False, "tickvals": list(range(-1, GRID, 10)), "showgrid": True, "gridcolor": "white", "zeroline": False}
+    one_hot = {
+        "showticklabels": False,
+        "tickvals": list(range(-1, GRID, 10)),
+        "showgrid": True,
+        "gridcolor": "white",
+        "zeroline": False,
+    }
     layout["xaxis2"] |= {"range": [-0.5, GRID - 0.5], **one_hot}
     layout["yaxis2"] |= {"range": [GRID - 0.5, -19], **one_hot}
     fig = plain_figure(data, layout)
