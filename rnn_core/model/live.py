@@ -146,7 +146,7 @@ def train_live(
             model.train()
             loss, logits = _batch_loss(model, part)
             if not torch.isfinite(loss):
-                raise TrainingDiverged(f"the loss became {float(loss)} at epoch {epoch}: try a smaller learning rate")
+                raise TrainingDiverged(f"the loss became {loss.item()} at epoch {epoch}: try a smaller learning rate")
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
