@@ -24,6 +24,7 @@ from rnn_core.explain.gradients import (
     step_numbers,
     word_influence,
 )
+from rnn_core.explain.trace import trace
 from tests.conftest import make_model
 
 CELLS = ("rnn", "lstm", "gru")
@@ -249,3 +250,14 @@ def test_first_word_experiment(tiny_vocab, cell):
 def test_largest_singular_value(tiny_vocab):
     model = make_model("gru", "sigmoid", tiny_vocab)
     assert largest_singular_value(model) == pytest.approx(float(np.linalg.svd(model.W_hh.detach().numpy())[1][0]), rel=1e-5)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_review_gradients_from_a_trace_and_influence_at_hand_are_the_same(tiny_vocab, cell):
+    model = make_model(cell, "sigmoid", tiny_vocab)
+    text = " ".join(tiny_vocab.itos[i] for i in IDS)
+    fresh = review_gradients(model, text, window=4)
+    reused = review_gradients(model, text, window=4, tr=trace(model, text), influence=review_influence(model, text))
+    np.testing.assert_array_equal(reused.influence, fresh.influence)
+    np.testing.assert_array_equal(reused.state_norms, fresh.state_norms)
+    assert reused.numbers == fresh.numbers == step_numbers(model, text, tr=trace(model, text))

@@ -26,6 +26,7 @@ from rnn_core.lesson import CELL_MODELS
 from rnn_core.model.cards import CELL_NAMES
 
 from .models import get_model, model_problem
+from .review import get_trace
 
 
 def cell_models() -> tuple[dict[str, str], list[str]]:
@@ -48,7 +49,8 @@ def get_influence(model_name: str, text: str) -> np.ndarray:
 @st.cache_data(max_entries=128, show_spinner="Following the gradient back through every word...")
 def get_review_gradients(model_name: str, text: str) -> ReviewGradients:
     """Everything for one text; the state matrix covers its last MATRIX_WINDOW words."""
-    return review_gradients(get_model(model_name), text, window=MATRIX_WINDOW)
+    tr, influence = get_trace(model_name, text), get_influence(model_name, text)  # cached: the page has both already
+    return review_gradients(get_model(model_name), text, window=MATRIX_WINDOW, tr=tr, influence=influence)
 
 
 @st.cache_data(max_entries=16, show_spinner="Reading random reviews...")
@@ -63,7 +65,7 @@ def get_experiment(model_name: str, first_id: int) -> FirstWordExperiment:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def get_step_numbers(model_name: str, text: str) -> StepNumbers:
-    return step_numbers(get_model(model_name), text)
+    return step_numbers(get_model(model_name), text, tr=get_trace(model_name, text))
 
 
 @st.cache_data(max_entries=64, show_spinner="Reading random reviews with W_hh scaled...")

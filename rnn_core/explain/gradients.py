@@ -175,9 +175,9 @@ def _numbers(model: SentimentRNN, tr: Trace) -> StepNumbers:
     )
 
 
-def step_numbers(model: SentimentRNN, text: str) -> StepNumbers:
-    """sigma_max(W_hh), the mean tanh slope and the mean keep gate on one text."""
-    return _numbers(model, trace(model, text))
+def step_numbers(model: SentimentRNN, text: str, tr: Trace | None = None) -> StepNumbers:
+    """sigma_max(W_hh), the mean tanh slope and the mean keep gate on one text (``tr``: its trace, if at hand)."""
+    return _numbers(model, tr if tr is not None else trace(model, text))
 
 
 @dataclass(frozen=True)
@@ -205,20 +205,23 @@ class ReviewGradients:
 
 
 @torch.no_grad()
-def review_gradients(model: SentimentRNN, text: str, window: int | None = None) -> ReviewGradients:
+def review_gradients(
+    model: SentimentRNN, text: str, window: int | None = None, tr: Trace | None = None, influence: np.ndarray | None = None
+) -> ReviewGradients:
     """Influence of every word, the state matrix and the numbers that explain them, for one text.
 
     The state matrix costs T^2 matrix products; ``window`` limits it to the last ``window`` words (the
-    values are the same as in the full matrix: every step still runs from the first word).
+    values are the same as in the full matrix: every step still runs from the first word). ``tr`` and ``influence``:
+    the text's trace and word influence (review_influence) if the caller has them already.
     """
-    tr = trace(model, text)
+    tr = tr if tr is not None else trace(model, text)
     jac = step_jacobians(model, tr.ids)
     first = max(0, len(tr.ids) - window) if window else 0
     return ReviewGradients(
         tokens=tr.words,
         ids=tr.ids,
         target=tr.classes[int(tr.logits[-1].argmax())],
-        influence=word_influence(model, tr.ids),
+        influence=influence if influence is not None else word_influence(model, tr.ids),
         state_norms=state_matrix(jac[first:], model.config.hidden_size),
         first_word=first,
         step_gain=step_gains(jac),
