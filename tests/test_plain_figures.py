@@ -85,9 +85,9 @@ def test_subplot_layout_is_make_subplots_layout():
 def test_readable_axes_on_a_layout_equals_the_figure_helper(presenter):
     fig = make_subplots(rows=1, cols=3)
     layout = readable_axes(fig, presenter).to_dict()["layout"]
-    mine = plain.readable_axes(make_subplots(rows=1, cols=3).to_dict()["layout"], presenter)
+    mine = plain.readable_layout(make_subplots(rows=1, cols=3).to_dict()["layout"], presenter)
     assert mine == layout
-    assert plain.readable_axes({}, presenter).keys() == {"xaxis", "yaxis"}
+    assert plain.readable_layout({}, presenter).keys() == {"xaxis", "yaxis"}
 
 
 def test_lines_and_bands_are_those_plotly_adds():

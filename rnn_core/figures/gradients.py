@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .plain import colorscale, hline, plain_figure
-from .plain import readable_axes as readable_layout
+from .plain import colorscale, hline, plain_figure, readable_layout
 from .style import SEQUENTIAL, base_layout, readable_axes
 
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour

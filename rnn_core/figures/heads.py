@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..explain.output_heads import HeadNumbers
-from .plain import hline, plain_figure, readable_axes, subplot_layout, vline, vrect
+from .plain import hline, plain_figure, readable_layout, subplot_layout, vline, vrect
 from .style import ACCENT, CLASS_COLORS, base_layout, class_label
 
 INK = "#333333"  # totals and reference lines: not a class, so not a class colour
@@ -81,7 +81,7 @@ def sigmoid_band_figure(p_positive: float, band: tuple[float, float], presenter:
     layout = base_layout(190, presenter, margin={"l": 90, "r": 30, "t": 40, "b": 50})
     layout |= {"shapes": shapes, "annotations": notes,
                "xaxis": {"range": [0, 1], "title": {"text": "P(positive): the model's only number"}, "dtick": 0.1}}  # fmt: skip
-    return plain_figure([bar], readable_axes(layout, presenter))
+    return plain_figure([bar], readable_layout(layout, presenter))
 
 
 def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.Figure:
@@ -112,7 +112,7 @@ def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.F
     layout["yaxis"] |= {"range": [0, 1.12], "title": {"text": "probability"}}
     layout["yaxis2"] |= {"range": [0, max(1.25, 1.15 * float(numbers.sigmoid_total))], "dtick": 0.25}
     layout |= base_layout(330, presenter, barmode="stack")
-    return plain_figure(data, readable_axes(layout, presenter))
+    return plain_figure(data, readable_layout(layout, presenter))
 
 
 def _z_range(z: np.ndarray, z_range: tuple[float, float] | None) -> list[float]:
@@ -145,7 +145,7 @@ def softmax_steps_figure(numbers: HeadNumbers, presenter: bool = False, z_range:
     layout["yaxis3"] |= {"range": [0, 1.12]}
     layout["yaxis4"] |= {"range": [0, 1.12]}
     layout |= base_layout(360, presenter, margin={"l": 40, "r": 20, "t": 70, "b": 40})
-    return plain_figure(data, readable_axes(layout, presenter))
+    return plain_figure(data, readable_layout(layout, presenter))
 
 
 def _f(v: float) -> str:
@@ -212,4 +212,4 @@ def sum_histogram(sums: np.ndarray, text: str, total: float, presenter: bool = F
         "xaxis": {"title": {"text": "sum of the three sigmoids (one word read alone)"}, "range": [0.5, 1.6]},
         "yaxis": {"title": {"text": "words"}},
     }
-    return plain_figure([histogram], readable_axes(layout, presenter))
+    return plain_figure([histogram], readable_layout(layout, presenter))

@@ -16,8 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..explain.one_neuron import UnitSteps
-from .plain import colorscale, hline, plain_figure, subplot_layout
-from .plain import readable_axes as readable_layout
+from .plain import colorscale, hline, plain_figure, readable_layout, subplot_layout
 from .style import ACCENT, CLASS_COLORS, DIVERGING, base_layout
 
 DIGITS = 6  # equations and table: enough for a class to check each sum by hand, and for tests to 1e-6

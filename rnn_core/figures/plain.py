@@ -23,7 +23,7 @@ def plain_figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def readable_axes(layout: dict, presenter: bool = False) -> dict:
+def readable_layout(layout: dict, presenter: bool = False) -> dict:
     """What style.readable_axes does to a Plotly figure, on a layout dictionary: tick labels and axis titles of every
     x and y axis (xaxis, yaxis and those of subplots) at the figure's font size. Returns the layout."""
     size = FONT_SIZE[presenter]

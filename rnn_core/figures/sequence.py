@@ -17,8 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .network import BLANK, Y_RANGE, escaped, network_static, network_step, network_styles, x_range
-from .plain import colorscale, hline, plain_figure, subplot_layout
-from .plain import readable_axes as readable_layout
+from .plain import colorscale, hline, plain_figure, readable_layout, subplot_layout
 from .sent import finish
 from .style import ACCENT, CLASS_COLORS, CLASS_MARKERS, DIVERGING, FONT_SIZE, base_layout, class_label
 from .word_axis import PLOT_PX, word_ticks
