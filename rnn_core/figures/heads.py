@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..explain.output_heads import HeadNumbers
-from .plain import hline, plain_figure, readable_layout, subplot_layout, vline, vrect
+from .plain import hline, panel_titles, plain_figure, readable_layout, subplot_layout, vline, vrect
 from .style import ACCENT, CLASS_COLORS, base_layout, class_label
 
 INK = "#333333"  # totals and reference lines: not a class, so not a class colour
@@ -89,7 +89,7 @@ def three_sigmoids_figure(numbers: HeadNumbers, presenter: bool = False) -> go.F
     n = numbers
     layout = subplot_layout(
         ("Each output through its own sigmoid", f"Their sum = {n.sigmoid_total:.2f}"), column_widths=(0.68, 0.32),
-        horizontal_spacing=0.12,
+        horizontal_spacing=0.12, title_size=panel_titles(presenter),
     )  # fmt: skip
     data = [_bars(n.sigmoid, n.classes, "sigmoid(z)")]
     for c, v in zip(n.classes, n.sigmoid):
@@ -133,6 +133,7 @@ def softmax_steps_figure(numbers: HeadNumbers, presenter: bool = False, z_range:
             f"4 · sigmoid of the same z<br>sum {n.sigmoid_total:.2f}",
         ),
         horizontal_spacing=0.06,
+        title_size=panel_titles(presenter),
     )
     data = [
         _bars(n.logits, n.classes, "output sum z"),

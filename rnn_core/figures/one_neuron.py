@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..explain.one_neuron import UnitSteps
-from .plain import colorscale, hline, plain_figure, readable_layout, subplot_layout
+from .plain import colorscale, hline, panel_titles, plain_figure, readable_layout, subplot_layout
 from .style import ACCENT, CLASS_COLORS, DIVERGING, base_layout
 
 DIGITS = 6  # equations and table: enough for a class to check each sum by hand, and for tests to 1e-6
@@ -230,7 +230,7 @@ def activation_figure(s: UnitSteps, step: int, presenter: bool = False) -> go.Fi
     t, j = step, s.unit
     h_title = "h_t = tanh(sum)" if s.single else f"unit {j}: h_t[{j}] = tanh(sum)"
     y_title = "y_t = σ(w_hy·h_t + b_y)" if s.single else f"output, all {s.hidden_size} units: y_t = σ(W_hy·h_t + b_y)"
-    layout = subplot_layout((h_title, y_title), horizontal_spacing=0.1)
+    layout = subplot_layout((h_title, y_title), horizontal_spacing=0.1, title_size=panel_titles(presenter))
     data = []
     words = [f"{k + 1}. {html.escape(w)}" for k, w in enumerate(s.tokens)]
     curves = (

@@ -49,13 +49,22 @@ def vrect(x0: float, x1: float, **style) -> dict:
     return {"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", **style}
 
 
-def subplot_layout(titles: tuple[str, ...], rows: int = 1, **grid) -> dict:
+def subplot_layout(titles: tuple[str, ...], rows: int = 1, title_size: int | None = None, **grid) -> dict:
     """The layout make_subplots(rows, cols=len(titles) // rows, subplot_titles=titles, **grid) makes (axes, domains,
-    title annotations); the grid is computed once per shape and copied, the titles filled in."""
+    title annotations); the grid is computed once per shape and copied, the titles filled in (at ``title_size`` if
+    given, else make_subplots' 16 px)."""
     layout = copy.deepcopy(_grid(rows, len(titles) // rows, tuple(sorted(grid.items()))))
     for note, title in zip(layout["annotations"], titles):
         note["text"] = title
+        if title_size is not None:
+            note["font"]["size"] = title_size
     return layout
+
+
+def panel_titles(presenter: bool) -> int | None:
+    """The size of subplot titles: make_subplots' own on a laptop, the figure's type size on a projector (its 16 px
+    would sit below 19 px tick labels)."""
+    return FONT_SIZE[True] if presenter else None
 
 
 @lru_cache(maxsize=16)

@@ -94,7 +94,8 @@ def word_by_word_figure(
     words = escaped(tokens)
     answer, deltas = probs[:, -1], token_deltas(probs, start_prob)
     titles = ("1 · The unrolled network: one cell per word, h handed to the right", "2 · x_t, one-hot")
-    layout = subplot_layout(titles, column_widths=(0.8, 0.2), horizontal_spacing=0.04)
+    size = FONT_SIZE[presenter]
+    layout = subplot_layout(titles, title_size=size, column_widths=(0.8, 0.2), horizontal_spacing=0.04)
 
     def step(t: int) -> list[dict]:
         return network_step(t, words, ids, hidden, answer, deltas, presenter) + [_onehot_step(t, words, ids)]
@@ -112,9 +113,6 @@ def word_by_word_figure(
     ]
     grid_box = {"type": "rect", "x0": -0.5, "x1": GRID - 0.5, "y0": -0.5, "y1": GRID - 0.5, "fillcolor": "#f1f1f1",
                 "line": {"width": 0}, "layer": "below", "xref": "x2", "yref": "y2"}  # fmt: skip
-    size = FONT_SIZE[presenter]
-    for note in layout["annotations"]:  # the panel titles
-        note["font"]["size"] = size
     layout |= _layout(presenter, NETWORK_HEIGHT[presenter], {"t": size + 30, "b": 4})
     layout |= {
         "shapes": [network_static(seq_len, presenter) | {"xref": "x", "yref": "y"}, grid_box],
@@ -187,7 +185,7 @@ def answer_state_figure(
     words = escaped(tokens)
     size = FONT_SIZE[presenter]
     titles = ("3 · The answer after each word", "4 · Hidden state h after each word")
-    layout = subplot_layout(titles, rows=2, shared_xaxes=True, row_heights=(0.4, 0.6), vertical_spacing=0.13)
+    layout = subplot_layout(titles, rows=2, title_size=size, shared_xaxes=True, row_heights=(0.4, 0.6), vertical_spacing=0.13)
     hover = [[t, w] for t, w in zip(range(1, seq_len + 1), words)]  # (T, 2) word number and word
     data = [
         {
@@ -211,8 +209,6 @@ def answer_state_figure(
         data.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": label,
                      "marker": {"size": 12, **marker}, "hoverinfo": "skip", "xaxis": "x", "yaxis": "y"})  # fmt: skip
     ticks = word_ticks(tokens, PLOT_PX[presenter], size - 1)
-    for note in layout["annotations"]:  # the panel titles
-        note["font"]["size"] = size
     layout |= _layout(presenter, ANSWER_STATE_HEIGHT[presenter], {"t": 2 * size + 34, "b": ticks["margin_px"] + 6})
     layout |= {
         "shapes": [hline(0.5, {"dash": "dot", "color": "#888"})],
