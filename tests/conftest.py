@@ -68,18 +68,19 @@ def chart(at: AppTest, key: str) -> dict:
     return json.loads(at.get_by_key(key).proto.spec)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url():
-    """A fresh app server for one browser test module (tests/browser_session.serve)."""
+    """One app server for every browser test (tests/browser_session.serve); each test opens its own browser context,
+    so its own Streamlit session. Tests that need a just-started server start one themselves."""
     from tests.browser_session import serve
 
     with serve() as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless, for one browser test module (tests/browser_session.chromium)."""
+    """Debian's Chromium, headless, shared by the browser tests (tests/browser_session.chromium)."""
     from tests.browser_session import chromium
 
     with chromium() as b:

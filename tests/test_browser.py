@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bench.browser import ARTIFACTS, free_port, is_harmless, start_server, stop_server
+from bench.player import wait_for_player
 from tests.browser_session import require_chromium, settle
 
 pytestmark = pytest.mark.browser
@@ -63,27 +64,16 @@ def test_home_page(page, base_url):
     assert tour.count() == 7
 
 
-@pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
-@pytest.mark.parametrize("title", ["Inside one step", "Vanishing gradients", "Sigmoid vs softmax"])
-def test_each_page_default_view(page, base_url, title, presenter):
-    open_page(page, base_url, title)
-    if presenter:
-        page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
-    shot(page, title.lower().replace(" ", "_") + ("_presenter" if presenter else ""), full_page=True)
-    assert page.get_by_test_id("stException").count() == 0
-    assert page.get_by_test_id("stMain").locator(".js-plotly-plot").count() >= 2
-
-
 def test_word_by_word_play_to_the_end_and_switch_model(page, base_url):
     open_page(page, base_url, "Word by word")
     set_review(page, "the start was slow but the ending was wonderful")
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-    shot(page, "word_by_word_start")
-    page.locator("[data-part=play]").click()  # the player (ui/player.js): Play on the last word reads it again
     n_words = 9
-    page.wait_for_function("document.rnnLensPlayer.playing === true", timeout=30_000)
+    wait_for_player(page, n_words)  # the player (ui/player.js) holds the new review and both charts are drawn
+    shot(page, "word_by_word_start")
+    page.locator("[data-part=play]").click()  # Play on the last word reads it again
+    page.wait_for_function("document.rnnLensPlayer?.playing === true", timeout=30_000)
     page.wait_for_function(
-        f"document.rnnLensPlayer.playing === false && document.rnnLensPlayer.t === {n_words - 1}", timeout=30_000
+        f"document.rnnLensPlayer?.playing === false && document.rnnLensPlayer?.t === {n_words - 1}", timeout=30_000
     )
     page.wait_for_timeout(1000)  # the rerun that brings the step panel to the last word
     shot(page, "word_by_word_end")
@@ -97,7 +87,41 @@ def test_word_by_word_play_to_the_end_and_switch_model(page, base_url):
     assert page.get_by_test_id("stException").count() == 0
 
 
-def test_presenter_mode_and_markup_shown_as_text(page, base_url):
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def type_markup(pg, title: str) -> None:
+    """Type each piece of markup as the review: it must come back as text, never run or render."""
+    main = pg.get_by_test_id("stMain")
+    if title == "Sigmoid vs softmax":
+        main.get_by_text("The shared review").click()
+    for text in MARKUP:
+        set_review(pg, text + " great")
+        settle(pg)
+        pg.wait_for_timeout(500)  # an onerror handler would fire about now
+        assert pg.get_by_role("textbox", name="Review").input_value() == text + " great"
+        assert main.locator("img[src=x], img[src='x']").count() == 0
+        assert pg.evaluate("() => [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length") == 0
+        assert main.get_by_test_id("stException").count() == 0
+        assert pg.dialogs == [], pg.dialogs
+    shot(pg, "markup_" + title.lower().replace(" ", "_"))
+
+
+@pytest.mark.parametrize("title", ["Inside one step", "Vanishing gradients", "Sigmoid vs softmax"])
+def test_each_page_in_both_modes_then_markup_as_text(page, base_url, title):
+    """The page's default view, normal then presenter mode (screenshots of both), then markup typed as the review."""
+    open_page(page, base_url, title)
+    name = title.lower().replace(" ", "_")
+    for presenter in (False, True):
+        if presenter:
+            page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
+        shot(page, name + ("_presenter" if presenter else ""), full_page=True)
+        assert page.get_by_test_id("stException").count() == 0
+        assert page.get_by_test_id("stMain").locator(".js-plotly-plot").count() >= 2
+    type_markup(page, title)
+
+
+def test_word_by_word_presenter_mode_and_markup_as_text(page, base_url):
     open_page(page, base_url, "Word by word")
     page.get_by_test_id("stSidebar").get_by_text("Presenter mode").click()
     set_review(page, "<img src=x onerror=alert(1)> <script>alert(2)</script> great")
@@ -105,28 +129,7 @@ def test_presenter_mode_and_markup_shown_as_text(page, base_url):
     page.wait_for_timeout(1000)
     shot(page, "word_by_word_presenter_markup")
     assert page.locator("img[src=x]").count() == 0
-
-
-MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
-PAGE_TITLES = ["Word by word", "Inside one step", "Vanishing gradients", "Sigmoid vs softmax"]
-
-
-@pytest.mark.parametrize("title", PAGE_TITLES)
-def test_markup_typed_on_each_page_is_shown_as_text(page, base_url, title):
-    open_page(page, base_url, title)
-    main = page.get_by_test_id("stMain")
-    if title == "Sigmoid vs softmax":
-        main.get_by_text("The shared review").click()
-    for text in MARKUP:
-        set_review(page, text + " great")
-        settle(page)
-        page.wait_for_timeout(500)  # an onerror handler would fire about now
-        assert page.get_by_role("textbox", name="Review").input_value() == text + " great"
-        assert main.locator("img[src=x], img[src='x']").count() == 0
-        assert page.evaluate("() => [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length") == 0
-        assert main.get_by_test_id("stException").count() == 0
-        assert page.dialogs == [], page.dialogs
-    shot(page, "markup_" + title.lower().replace(" ", "_"))
+    type_markup(page, "Word by word")
 
 
 def test_shared_link_as_the_first_visit_of_a_fresh_server(browser):

@@ -13,7 +13,7 @@ from bench.browser import ARTIFACTS, CHROMIUM
 from rnn_core.lesson import COND_MODEL, LM_MODELS
 from rnn_core.model.language import resolve_lm_path
 
-from .browser_session import chromium, serve, watched_page
+from .browser_session import watched_page
 
 pytestmark = pytest.mark.browser
 MISSING = [] if os.path.exists(CHROMIUM) else ["Debian's chromium (apt-get install chromium)"]
@@ -25,11 +25,10 @@ if MISSING:
 pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def app():
-    """(base URL, browser): the app and Chromium, started once for this module."""
-    with serve() as url, chromium() as browser:
-        yield url, browser
+@pytest.fixture
+def app(browser, base_url):
+    """(base URL, browser): the server and browser the browser tests share."""
+    return base_url, browser
 
 
 @pytest.fixture
