@@ -261,3 +261,39 @@ def test_review_gradients_from_a_trace_and_influence_at_hand_are_the_same(tiny_v
     np.testing.assert_array_equal(reused.influence, fresh.influence)
     np.testing.assert_array_equal(reused.state_norms, fresh.state_norms)
     assert reused.numbers == fresh.numbers == step_numbers(model, text, tr=trace(model, text))
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_a_trace_gives_the_same_influence_and_jacobians_as_a_forward_pass(float64, tiny_vocab, cell):
+    """The page reads gradients from the review's trace (backprop.steps_from_trace) instead of a second forward pass."""
+    model = model64(cell, tiny_vocab, "softmax")
+    text = " ".join(tiny_vocab.itos[i] for i in IDS)
+    tr = trace(model, text)
+    np.testing.assert_allclose(review_influence(model, text, tr=tr), word_influence(model, IDS), rtol=1e-12, atol=0)
+    torch.testing.assert_close(step_jacobians(model, IDS, tr=tr), step_jacobians(model, IDS), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_answers_read_after_different_words_in_one_backward_pass(float64, tiny_vocab, cell):
+    """input_grads with answers read after several words: each row is its own answer's gradient, as autograd gives it,
+    and an answer has rows only at the words it has read (the latest answer first)."""
+    from rnn_core.explain.backprop import answer_adjoint, forward_steps, input_grads
+
+    model = model64(cell, tiny_vocab, "softmax")
+    ids = random_sequences(len(tiny_vocab), 6, 3, seed=5)  # (3, 6)
+    steps = forward_steps(model, model.input_columns(ids))
+    ends, classes = (1, 3, 5), torch.tensor([[0, 1, 2], [2, 2, 0], [1, 0, 1]])  # (L, B) a class per answer
+    rows = answer_adjoint(model, classes)  # (L, B, H)
+    got = input_grads(model, steps, {end: rows[k : k + 1] for k, end in enumerate(ends)})  # d_t: (K_t, B, G*H)
+    assert [len(d) for d in got] == [3, 3, 2, 2, 1, 1]
+    with torch.enable_grad():
+        cols = model.input_columns(ids).detach().requires_grad_(True)
+        state, hs = tuple(s.double() for s in model.initial_state(3)), []
+        for t in range(6):
+            state = model.step(cols[:, t], state)
+            hs.append(state[0])
+        logits = torch.stack(hs, dim=1) @ model.W_hy.t() + model.b_y  # (B, T, C)
+        for k, end in enumerate(ends):
+            (ref,) = torch.autograd.grad(logits[torch.arange(3), end, classes[k]].sum(), cols, retain_graph=True)
+            for t in range(end + 1):
+                torch.testing.assert_close(got[t][len(ends) - 1 - k], ref[:, t], rtol=1e-9, atol=1e-12)

@@ -42,8 +42,8 @@ def cell_models() -> tuple[dict[str, str], list[str]]:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def get_influence(model_name: str, text: str) -> np.ndarray:
-    """Influence of every word of ``text`` on the final answer of a model, (T,)."""
-    return review_influence(get_model(model_name), text)
+    """Influence of every word of ``text`` on the final answer of a model, (T,), from the review's cached trace."""
+    return review_influence(get_model(model_name), text, tr=get_trace(model_name, text))
 
 
 @st.cache_data(max_entries=128, show_spinner="Following the gradient back through every word...")

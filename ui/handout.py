@@ -176,7 +176,7 @@ def _vanishing(inputs: HandoutInputs, _main: Trace) -> doc.Section | None:
     label, model = next(iter(inputs.cells.items()))
     tr = trace(model, inputs.text)
     first = max(0, tr.seq_len - MATRIX_WINDOW)  # the page's window: the state matrix of the last 100 words
-    matrix = state_matrix(step_jacobians(model, tr.ids)[first:], model.config.hidden_size)
+    matrix = state_matrix(step_jacobians(model, tr.ids, tr=tr)[first:], model.config.hidden_size)
     words = tr.words
     return doc.Section(
         "Vanishing gradients",

@@ -9,21 +9,21 @@ Definitions (T words, H hidden units, u_t = W_x x_t the input column the model t
   the Frobenius norm of the Jacobian over sqrt(H), i.e. the root-mean-square of its H singular values,
   so the diagonal (dh_t / dh_t = I) is exactly 1. state_t is h_t for rnn and gru, and the pair
   (h_t, c_t) for lstm, whose memory cell is part of what it carries forward.
-  Computed from the per-step Jacobians J_k = dstate_k / dstate_{k-1} (torch.func.jacrev, vmapped over
-  the steps) in one backward sweep of T matrix products, never one pass per (s, t) pair.
+  Computed from the per-step Jacobians J_k = dstate_k / dstate_{k-1} (written out from the recorded gates,
+  backprop.state_jacobians) in one backward sweep of T matrix products, never one pass per (s, t) pair.
 - **Step gain** ||J_k||_2: the most one step can stretch a gradient (its largest singular value).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from ..model.network import SentimentRNN, untrained
+from .backprop import answer_adjoint, forward_steps, input_grads, state_jacobians, steps_from_trace
 from .trace import Trace, encode_text, trace
 
 DECAY_LENGTHS = (3, 6, 12, 25, 50)  # short to long reviews; SST sentences average about 19 words
@@ -34,44 +34,23 @@ SCALES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # what-if factors for W_hh: bel
 FIRST_WORD_ID = 2  # index 0 is <pad>, 1 is <unk>: random words are drawn from the real words only
 
 
-def _start(model: SentimentRNN, batch: int, dtype: torch.dtype) -> tuple[torch.Tensor, ...]:
-    """The zero start state in the model's dtype (float64 in the finite-difference tests)."""
-    return tuple(s.to(dtype) for s in model.initial_state(batch))
-
-
-def _forward(model: SentimentRNN, columns: Sequence[torch.Tensor]) -> tuple[torch.Tensor, list[tuple[torch.Tensor, ...]]]:
-    """Run the cell over given input columns, one (B, G*H) per step -> logits (B, T, C) and every state.
-
-    Columns, not one (B, T, G*H) tensor indexed at each step: the gradient of x_cols[:, t] is a zero tensor of the
-    whole input's size, T of them in a backward pass (most of its time); pass ``x_cols.unbind(1)`` instead.
-    """
-    state = _start(model, columns[0].shape[0], columns[0].dtype)
-    states = []
-    for x_col in columns:
-        state = model.step(x_col, state)
-        states.append(state)
-    hidden = torch.stack([s[0] for s in states], dim=1)  # (B, T, H)
-    return hidden @ model.W_hy.t() + model.b_y, states  # (B, T, C)
-
-
+@torch.no_grad()
 def influence_batch(model: SentimentRNN, ids: torch.Tensor, target: torch.Tensor | None = None) -> torch.Tensor:
-    """Influence of every word of every sequence on its final answer, in one backward pass.
+    """Influence of every word of every sequence on its final answer, in one backward pass (backprop.input_grads).
 
     Args:
         ids: (B, T) dictionary indices.
         target: (B,) class whose final logit is differentiated; by default the predicted class.
     Returns:
-        (B, T): ||dz_T / du_t||_2 (the sequences are independent, so the gradient of the sum is each one's).
+        (B, T): ||dz_T / du_t||_2.
     """
-    with torch.enable_grad():
-        x_cols = model.input_columns(ids).detach().requires_grad_(True)  # (B, T, G*H)
-        logits, _ = _forward(model, x_cols.unbind(1))
-        final = logits[:, -1]  # (B, C)
-        if target is None:
-            target = final.argmax(dim=-1)
-        chosen = final.gather(1, target.view(-1, 1))  # (B, 1)
-        (grad,) = torch.autograd.grad(chosen.sum(), x_cols)
-    return grad.norm(dim=-1)  # (B, T)
+    steps = forward_steps(model, model.input_columns(ids))
+    last = steps.seq_len - 1
+    if target is None:
+        final = steps.after[:, -1] @ model.W_hy.t() + model.b_y  # (B, C)
+        target = final.argmax(dim=-1)
+    grads = input_grads(model, steps, {last: answer_adjoint(model, target)[None]})  # T of (1, B, G*H)
+    return torch.stack(grads, dim=2)[0].norm(dim=-1)  # (B, T)
 
 
 def word_influence(model: SentimentRNN, ids: list[int]) -> np.ndarray:
@@ -79,24 +58,14 @@ def word_influence(model: SentimentRNN, ids: list[int]) -> np.ndarray:
     return influence_batch(model, torch.tensor([ids]))[0].numpy()
 
 
-def step_jacobians(model: SentimentRNN, ids: list[int]) -> torch.Tensor:
-    """J_k = dstate_k / dstate_{k-1} for every step k (J_0 is taken at the zero start state).
+def step_jacobians(model: SentimentRNN, ids: list[int], tr: Trace | None = None) -> torch.Tensor:
+    """J_k = dstate_k / dstate_{k-1} for every step k (J_0 is taken at the zero start state), from the gates the
+    forward pass recorded (backprop.state_jacobians; ``tr``: the text's trace, if at hand).
 
     Returns (T, S, S) with S = H (rnn, gru) or 2H (lstm: h then c).
     """
-    with torch.no_grad():
-        x_cols = model.input_columns(torch.tensor([ids]))  # (1, T, G*H)
-        _, states = _forward(model, x_cols.unbind(1))
-        start = tuple(s[0] for s in _start(model, 1, x_cols.dtype))
-        prev = [torch.stack([start[i], *(s[i][0] for s in states[:-1])]) for i in range(len(start))]  # each (T, H)
-
-    def one_step(x_col: torch.Tensor, *state: torch.Tensor) -> torch.Tensor:
-        new = model.step(x_col[None], tuple(s[None] for s in state))
-        return torch.cat(new, dim=-1)[0]  # (S,)
-
-    argnums = tuple(range(1, len(prev) + 1))
-    parts = torch.func.vmap(torch.func.jacrev(one_step, argnums=argnums))(x_cols[0], *prev)
-    return torch.cat(parts, dim=-1).detach()  # (T, S, S)
+    steps = steps_from_trace(tr) if tr is not None else forward_steps(model, model.input_columns(torch.tensor([ids])))
+    return state_jacobians(model, steps)
 
 
 def _cell_columns(jacobians: torch.Tensor, hidden_size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -215,13 +184,13 @@ def review_gradients(
     the text's trace and word influence (review_influence) if the caller has them already.
     """
     tr = tr if tr is not None else trace(model, text)
-    jac = step_jacobians(model, tr.ids)
+    jac = step_jacobians(model, tr.ids, tr=tr)
     first = max(0, len(tr.ids) - window) if window else 0
     return ReviewGradients(
         tokens=tr.words,
         ids=tr.ids,
         target=tr.classes[int(tr.logits[-1].argmax())],
-        influence=influence if influence is not None else word_influence(model, tr.ids),
+        influence=influence if influence is not None else trace_influence(model, tr),
         state_norms=state_matrix(jac[first:], model.config.hidden_size),
         first_word=first,
         step_gain=step_gains(jac),
@@ -229,8 +198,18 @@ def review_gradients(
     )
 
 
-def review_influence(model: SentimentRNN, text: str) -> np.ndarray:
-    """Influence of every word of a text on the final answer, (T,); raises TextError for no or too many words."""
+def trace_influence(model: SentimentRNN, tr: Trace) -> np.ndarray:
+    """Influence of every word of a traced text on its final answer, (T,), from the gates the trace kept."""
+    target = torch.tensor([int(tr.logits[-1].argmax())])  # the predicted class, as influence_batch
+    grads = input_grads(model, steps_from_trace(tr), {tr.seq_len - 1: answer_adjoint(model, target)[None]})
+    return torch.stack(grads, dim=2)[0, 0].norm(dim=-1).numpy()  # (T,)
+
+
+def review_influence(model: SentimentRNN, text: str, tr: Trace | None = None) -> np.ndarray:
+    """Influence of every word of a text on the final answer, (T,); raises TextError for no or too many words.
+    ``tr``: the text's trace, if at hand (the numbers are the same)."""
+    if tr is not None:
+        return trace_influence(model, tr)
     return word_influence(model, encode_text(text, model.vocab)[1])
 
 
@@ -286,30 +265,23 @@ def first_word_experiment(
     The N-word reviews are [first word, fillers[:, :N-1]], so the 6-word reviews extend the 3-word ones.
     Both gradients are of the same class's logit (the class predicted after the N words).
     One forward pass over the longest reviews serves every length (a network reads left to right, so its answer after
-    N words is the N-word review's answer), and one batched backward pass (is_grads_batched: a vmap over the lengths)
-    differentiates each length's answer with respect to the first word's column only.
+    N words is the N-word review's answer), and one backward pass carries every length's answer, each from the step
+    after which it is read; the first word alone is that pass's first step.
     """
     fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)  # (samples, Nmax-1)
     columns = model.input_columns(torch.cat([torch.full((samples, 1), first_id), fillers], dim=1))  # (samples, Nmax, G*H)
-    ends = torch.tensor(lengths) - 1  # (L,) the step after which each length's answer is read
-    with torch.enable_grad():
-        first = columns[:, 0].clone().requires_grad_(True)  # (samples, G*H) u_1, the first word's column
-        logits, _ = _forward(model, [first, *columns[:, 1:].unbind(1)])  # (samples, Nmax, C)
-        alone, _ = _forward(model, [first])  # (samples, 1, C) the first word as the whole review
-        target = logits[:, ends].argmax(dim=-1).t()  # (L, samples) the class predicted after each length
-        at_end = _first_word_grads(logits, first, ends, target)  # (L, samples, G*H)
-        by_itself = _first_word_grads(alone, first, torch.zeros_like(ends), target)  # (L, samples, G*H)
+    steps = forward_steps(model, columns)
+    ends = [n - 1 for n in lengths]
+    target = (steps.after[:, ends] @ model.W_hy.t() + model.b_y).argmax(dim=-1).t()  # (L, samples) class after each length
+    rows = answer_adjoint(model, target)  # (L, samples, H)
+    order = sorted(range(len(ends)), key=lambda row: -ends[row])  # the backward pass's rows: the latest answer first
+    seeds: dict[int, torch.Tensor] = {}
+    for row in order:
+        seeds[ends[row]] = torch.cat([seeds[ends[row]], rows[row : row + 1]]) if ends[row] in seeds else rows[row : row + 1]
+    at_end = input_grads(model, steps, seeds)[0][torch.tensor(order).argsort()]  # (L, samples, G*H) back in length order
+    by_itself = input_grads(model, steps.head(1), {0: rows})[0]  # (L, samples, G*H) the first word as the whole review
     shares = (at_end.norm(dim=-1) / by_itself.norm(dim=-1)).mean(dim=1)  # (L,)
     return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=dict(zip(lengths, shares.tolist())))
-
-
-def _first_word_grads(logits: torch.Tensor, first: torch.Tensor, ends: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """d logits[b, ends[l], target[l, b]] / d first[b] for every length l and sequence b, in one batched backward pass.
-    Shapes: logits (B, T, C), first (B, G*H), ends (L,), target (L, B) -> (L, B, G*H)."""
-    pick = torch.zeros(len(ends), *logits.shape)  # (L, B, T, C): one 1 per (length, sequence), at its step and class
-    pick[torch.arange(len(ends))[:, None], torch.arange(logits.shape[0])[None, :], ends[:, None], target] = 1.0
-    (grads,) = torch.autograd.grad(logits, first, grad_outputs=pick, is_grads_batched=True, retain_graph=True)
-    return grads
 
 
 def scaled_recurrence(model: SentimentRNN, factor: float) -> SentimentRNN:
