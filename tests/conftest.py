@@ -78,9 +78,10 @@ def base_url():
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, shared by the browser tests (tests/browser_session.chromium)."""
+    """Debian's Chromium, headless, for one browser test module (tests/browser_session.chromium). Module, not
+    session: Playwright's sync API keeps an event loop running while it is open, and later tests use asyncio.run."""
     from tests.browser_session import chromium
 
     with chromium() as b:

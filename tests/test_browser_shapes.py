@@ -27,7 +27,7 @@ pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def app(browser, base_url):
-    """(base URL, browser): the server and browser the browser tests share."""
+    """(base URL, browser): the server the browser tests share and this module's browser."""
     return base_url, browser
 
 

@@ -65,7 +65,7 @@ def overlaps(labels: list[dict], slack: float = 0.5) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def app(browser, base_url):
-    """(Chromium, the app's URL): the server and browser the browser tests share."""
+    """(Chromium, the app's URL): this module's browser and the server the browser tests share."""
     return browser, base_url
 
 
