@@ -208,9 +208,10 @@ def test_window_is_the_corner_of_the_full_matrix(tiny_vocab, cell):
     assert review_gradients(model, text, window=50).state_norms.shape == (8, 8)
 
 
+@pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("head", ["sigmoid", "softmax"])
-def test_batch_influence_is_each_sequences_own(tiny_vocab, head):
-    model = make_model("lstm", head, tiny_vocab)
+def test_batch_influence_is_each_sequences_own(tiny_vocab, cell, head):
+    model = make_model(cell, head, tiny_vocab)
     ids = random_sequences(len(tiny_vocab), 6, 4, seed=3)  # (4, 6)
     batch = influence_batch(model, ids)
     for row, seq in zip(batch, ids):
@@ -237,14 +238,36 @@ def test_decay_curves_average_each_distance_from_the_end(tiny_vocab, cell):
 
 
 @pytest.mark.parametrize("cell", CELLS)
-def test_first_word_experiment(tiny_vocab, cell):
-    model = make_model(cell, "sigmoid", tiny_vocab)
-    e = first_word_experiment(model, first_id=4, lengths=(3, 6), samples=4, seed=0)
-    assert e.fillers.shape == (4, 5)
-    alone = word_influence(model, [4])[0]
-    for n in (3, 6):
-        at_end = [word_influence(model, [4, *f[: n - 1].tolist()])[0] for f in e.fillers]
-        assert e.left[n] == pytest.approx(np.mean(at_end) / alone, rel=1e-5)
+@pytest.mark.parametrize("head", ["sigmoid", "softmax"])
+def test_first_word_experiment_against_autograd(float64, tiny_vocab, cell, head):
+    """Each length's share, by autograd on the model's own forward: the gradient of the class predicted after N words
+    with respect to the first word's column, over the same class's gradient when the first word is the whole review.
+    Lengths unsorted, repeated and of one word (answers read after the same word share a step of the backward pass)."""
+    model = model64(cell, tiny_vocab, head)
+    lengths = (6, 1, 3, 3)
+    e = first_word_experiment(model, first_id=4, lengths=lengths, samples=4, seed=0)
+    assert e.fillers.shape == (4, 5) and list(e.left) == [6, 1, 3]  # one entry per length
+
+    def first_word_grad(ids: list[int], target: int | None) -> tuple[torch.Tensor, int]:
+        with torch.enable_grad():
+            cols = model.input_columns(torch.tensor([ids])).detach().requires_grad_(True)
+            state = tuple(s.double() for s in model.initial_state(1))
+            for t in range(len(ids)):
+                state = model.step(cols[:, t], state)
+            logits = (state[0] @ model.W_hy.t() + model.b_y)[0]  # (C,) the answer after the last word
+            target = int(logits.argmax()) if target is None else target
+            (grad,) = torch.autograd.grad(logits[target], cols)
+        return grad[0, 0], target
+
+    for n in lengths:
+        shares = []
+        for f in e.fillers:
+            at_end, target = first_word_grad([4, *f[: n - 1].tolist()], None)
+            alone, _ = first_word_grad([4], target)
+            shares.append(float(at_end.norm() / alone.norm()))
+        assert e.left[n] == pytest.approx(np.mean(shares), rel=1e-9)
+    with pytest.raises(ValueError, match="at least 1 word"):
+        first_word_experiment(model, first_id=4, lengths=(3, 0), samples=2)
 
 
 def test_largest_singular_value(tiny_vocab):

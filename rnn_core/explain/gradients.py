@@ -49,7 +49,7 @@ def influence_batch(model: SentimentRNN, ids: torch.Tensor, target: torch.Tensor
     if target is None:
         final = steps.after[:, -1] @ model.W_hy.t() + model.b_y  # (B, C)
         target = final.argmax(dim=-1)
-    grads = input_grads(model, steps, {last: answer_adjoint(model, target)[None]})  # T of (1, B, G*H)
+    grads = input_grads(model, steps, {last: answer_adjoint(model, target.view(-1))[None]})  # T of (1, B, G*H)
     return torch.stack(grads, dim=2)[0].norm(dim=-1)  # (B, T)
 
 
@@ -268,6 +268,8 @@ def first_word_experiment(
     N words is the N-word review's answer), and one backward pass carries every length's answer, each from the step
     after which it is read; the first word alone is that pass's first step.
     """
+    if not lengths or min(lengths) < 1:
+        raise ValueError(f"review lengths must be at least 1 word, got {lengths}")
     fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)  # (samples, Nmax-1)
     columns = model.input_columns(torch.cat([torch.full((samples, 1), first_id), fillers], dim=1))  # (samples, Nmax, G*H)
     steps = forward_steps(model, columns)
