@@ -172,9 +172,10 @@ def _one_step(inputs: HandoutInputs, _tr: Trace) -> doc.Section | None:
 def _vanishing(inputs: HandoutInputs, _main: Trace) -> doc.Section | None:
     if not inputs.cells:
         return None
-    rows = {label: review_influence(model, inputs.text) for label, model in inputs.cells.items()}
+    traces = {label: trace(model, inputs.text) for label, model in inputs.cells.items()}
+    rows = {label: review_influence(model, inputs.text, tr=traces[label]) for label, model in inputs.cells.items()}
     label, model = next(iter(inputs.cells.items()))
-    tr = trace(model, inputs.text)
+    tr = traces[label]
     first = max(0, tr.seq_len - MATRIX_WINDOW)  # the page's window: the state matrix of the last 100 words
     matrix = state_matrix(step_jacobians(model, tr.ids, tr=tr)[first:], model.config.hidden_size)
     words = tr.words

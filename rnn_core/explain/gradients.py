@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from ..model.network import SentimentRNN, untrained
-from .backprop import answer_adjoint, forward_steps, input_grads, state_jacobians, steps_from_trace
+from .backprop import Steps, answer_adjoint, forward_steps, input_grads, state_jacobians, steps_from_trace
 from .trace import Trace, encode_text, trace
 
 DECAY_LENGTHS = (3, 6, 12, 25, 50)  # short to long reviews; SST sentences average about 19 words
@@ -44,12 +44,16 @@ def influence_batch(model: SentimentRNN, ids: torch.Tensor, target: torch.Tensor
     Returns:
         (B, T): ||dz_T / du_t||_2.
     """
-    steps = forward_steps(model, model.input_columns(ids))
-    last = steps.seq_len - 1
+    return _final_influence(model, forward_steps(model, model.input_columns(ids)), target)
+
+
+def _final_influence(model: SentimentRNN, steps: Steps, target: torch.Tensor | None = None) -> torch.Tensor:
+    """||dz_T / du_t||_2 for every word of recorded sequences, z_T the final logit of ``target`` (default: the
+    predicted class). (B, T)."""
     if target is None:
         final = steps.after[:, -1] @ model.W_hy.t() + model.b_y  # (B, C)
         target = final.argmax(dim=-1)
-    grads = input_grads(model, steps, {last: answer_adjoint(model, target.view(-1))[None]})  # T of (1, B, G*H)
+    grads = input_grads(model, steps, {steps.seq_len - 1: answer_adjoint(model, target.view(-1))[None]})  # T of (1, B, G*H)
     return torch.stack(grads, dim=2)[0].norm(dim=-1)  # (B, T)
 
 
@@ -198,11 +202,11 @@ def review_gradients(
     )
 
 
+@torch.no_grad()
 def trace_influence(model: SentimentRNN, tr: Trace) -> np.ndarray:
     """Influence of every word of a traced text on its final answer, (T,), from the gates the trace kept."""
-    target = torch.tensor([int(tr.logits[-1].argmax())])  # the predicted class, as influence_batch
-    grads = input_grads(model, steps_from_trace(tr), {tr.seq_len - 1: answer_adjoint(model, target)[None]})
-    return torch.stack(grads, dim=2)[0, 0].norm(dim=-1).numpy()  # (T,)
+    target = torch.tensor([int(tr.logits[-1].argmax())])  # the class the trace predicts, as review_gradients names it
+    return _final_influence(model, steps_from_trace(tr), target)[0].numpy()
 
 
 def review_influence(model: SentimentRNN, text: str, tr: Trace | None = None) -> np.ndarray:
