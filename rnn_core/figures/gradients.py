@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .plain import colorscale, hline, plain_figure, readable_layout
-from .style import SEQUENTIAL, base_layout, readable_axes
+from .style import FONT_SIZE, SEQUENTIAL, base_layout, readable_axes
 
 LOG_FLOOR = -6  # colour scales end at one millionth (10^-6); smaller values get the darkest colour
 TRIANGLE_TOP = 1  # state dependence can exceed 1 (a step may stretch a nudge); the scale allows up to 10
@@ -21,6 +21,9 @@ CELL_STYLE = {
     "GRU": {"color": "#56B4E9", "symbol": "diamond", "dash": "dot"},
 }
 BAR_COLORS = ("#c8c8c8", "#969696", "#646464", "#323232", "#000000")  # shorter reviews lighter, longer darker
+# Every other length hatched, so neighbouring greys differ by more than shade: thin white lines over the bar's own
+# grey (not grey lines on white), so the percentage inside keeps the contrast Plotly picks for that grey.
+HATCH = {"shape": "/", "fillmode": "overlay", "fgcolor": "#ffffff", "solidity": 0.25}
 
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -133,9 +136,9 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
                 "x": labels,
                 "y": values,
                 "name": f"{n}-word review",
-                "marker": {"color": BAR_COLORS[k % len(BAR_COLORS)], "pattern": {"shape": "" if k % 2 == 0 else "/"}},
+                "marker": {"color": BAR_COLORS[k % len(BAR_COLORS)], "pattern": HATCH if k % 2 else {"shape": ""}},
                 "text": [f"{v:.0f}%" for v in values],
-                "textposition": "inside",  # inside the bar: neighbours of equal height never overlap
+                "textposition": "auto",  # inside the bar (neighbours never overlap); above a bar too short to hold it
                 "insidetextanchor": "end",
                 "textangle": 0,
                 "customdata": [first_word] * len(labels),
@@ -151,7 +154,9 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
         "shapes": [hline(100, hundred) | {"layer": "below"}],  # behind the bars, so bars above 100% stay whole
         "barmode": "group",
         "legend": {"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
-        "uniformtext": {"minsize": 9, "mode": "hide"},  # a label that does not fit its bar is left to the hover
+        # Every label at one size that a room can read; one that does not fit its bar at that size is left to the hover
+        # (the smallest fitting size, the rule before, shrank every label to what the shortest bar could hold).
+        "uniformtext": {"minsize": FONT_SIZE[presenter] - 2, "mode": "hide"},
         "yaxis": {"title": {"text": "% of its influence left"}, "range": [0, top]},
     }
     return plain_figure(data, readable_layout(layout, presenter))
