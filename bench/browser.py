@@ -35,13 +35,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, threads: int = 1, options: tuple[str, ...] = ()) -> subprocess.Popen:
-    """Start `streamlit run app.py` (with further ``options`` such as "--server.x", "value") and wait until its
-    health endpoint answers ok."""
+def start_server(port: int, threads: int = 1, options: tuple[str, ...] = (), checkout: Path = ROOT) -> subprocess.Popen:
+    """Start `streamlit run app.py` of ``checkout`` (with further ``options`` such as "--server.x", "value") and wait
+    until its health endpoint answers ok."""
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *options]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return wait_until_healthy(proc, port)
 
 

@@ -1,6 +1,6 @@
 """What one interaction costs the server, this checkout against another, interleaved in one run.
 
-    python -m bench.interactions --before DIR [--repeats 5] [--words 50] [--json]
+    python -m bench.interactions --before DIR [--repeats 5] [--words 50] [--through apptest|server] [--json]
 
 Two worker processes, one per checkout (DIR: a folder holding app.py, e.g. ``git worktree add DIR <commit>``), each
 running the app through Streamlit's AppTest with one torch thread. The parent hands both the same interactions in
@@ -9,19 +9,27 @@ word swapped for another dictionary word, so no cache has seen it) and then a re
 moved elsewhere). Reported per page: server seconds of each, the bytes of the page's charts (the Plotly JSON the
 browser receives), and the ratios after/before pair by pair. The workers (bench/interaction_worker.py, run as a
 script) import nothing of either checkout but its app.py, so each runs its own checkout's code throughout.
+
+``--through server``: each checkout runs as a real `streamlit run` server (one torch thread) and one virtual student
+per page drives it over Streamlit's websocket (bench.protocol), timed from the rerun request to the script-finished
+message: what a browser waits for, without AppTest's own work of reading every element into its tree. Bytes are
+then the messages the page sent (charts and everything else).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from .browser import free_port, start_server, stop_server
 from .compute import review_text
 from .page_runs import PAGES, new_first_word
+from .protocol import VirtualStudent
 from .timing import ROOT, ms, stats, table, times_x
 
 WORKER = Path(__file__).with_name("interaction_worker.py")
@@ -53,11 +61,45 @@ class Worker:
         self.errors.close()
 
 
-def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = ()) -> dict:
+class ServerWorker:
+    """One checkout's app as a real server, asked like Worker: one virtual student per page, over the websocket."""
+
+    def __init__(self, checkout: Path) -> None:
+        self.port = free_port()
+        self.process = start_server(self.port, checkout=checkout)
+        self.loop = asyncio.new_event_loop()
+        self.students: dict[str, VirtualStudent] = {}
+
+    def ask(self, page: str, path: str, text: str | None = None, rerun: bool = False) -> dict:
+        out = self.loop.run_until_complete(self._ask(page, text, rerun))
+        if out.error:
+            raise RuntimeError(f"the page raised: {out.error}")
+        return {"seconds": out.seconds, "chart_bytes": out.bytes, "error": None}
+
+    async def _ask(self, page: str, text: str | None, rerun: bool):
+        student = self.students.get(page)
+        if student is None:
+            student = self.students[page] = VirtualStudent(f"http://127.0.0.1:{self.port}", timeout_s=300)
+            out = await student.open(page)  # the pages' URL paths are their names here
+            if not out.error and page == "softmax":  # the page reads one word until asked to read the shared review
+                out = await student.choose("heads_source", "The shared review")
+            if out.error:
+                return out
+        return await (student.rerun() if rerun else student.set_text("review", text))
+
+    def close(self) -> None:
+        for student in self.students.values():
+            self.loop.run_until_complete(student.close())
+        self.loop.close()
+        stop_server(self.process)
+
+
+def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = (), through: str = "apptest") -> dict:
     """Per page (``only`` these, if given): new review and rerun, before and after, with the ratios after/before
-    pair by pair."""
+    pair by pair; ``through`` "server": real servers driven over the websocket instead of AppTest."""
     pages = {name: path for name, path in {**PAGES, **EXTRA_PAGES}.items() if not only or name in only}
-    workers = {"before": Worker(before), "after": Worker(ROOT)}
+    kind = ServerWorker if through == "server" else Worker
+    workers = {"before": kind(before), "after": kind(ROOT)}
     text, fresh = review_text(words), iter(range(1, 10**6))
     try:
         rows = []
@@ -82,7 +124,7 @@ def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = ()) 
                     "after_bytes": a[-1]["chart_bytes"],
                 }
             rows.append(row)
-        return {"words": words, "repeats": repeats, "before": str(before), "rows": rows}
+        return {"words": words, "repeats": repeats, "before": str(before), "through": through, "rows": rows}
     finally:
         for w in workers.values():
             w.close()
@@ -94,16 +136,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--words", type=int, default=50)
     parser.add_argument("--pages", nargs="*", default=[], help="only these pages (default: every page with a review)")
+    parser.add_argument("--through", choices=("apptest", "server"), default="apptest",
+                        help="AppTest in a worker process, or a real server driven over its websocket")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON too")
     args = parser.parse_args(argv)
-    res = compare(args.before.resolve(), args.repeats, args.words, tuple(args.pages))
+    res = compare(args.before.resolve(), args.repeats, args.words, tuple(args.pages), args.through)
     lines = [
         [r["page"], kind, ms(r[kind]["before_s"]), ms(r[kind]["after_s"]), times_x(r[kind]["ratio"]),
          f"{r[kind]['before_bytes'] / 1e3:.0f} / {r[kind]['after_bytes'] / 1e3:.0f} kB"]
         for r in res["rows"] for kind in ("new", "rerun")
     ]  # fmt: skip
-    title = f"Server run per interaction, {res['words']}-word review, {res['repeats']} interleaved pairs (median [min-max])"
-    print(table(title, ["page", "interaction", "before", "after", "after/before", "chart bytes before / after"], lines))
+    how = "request to script finished on a real server" if args.through == "server" else "AppTest run"
+    title = (
+        f"Server time per interaction ({how}), {res['words']}-word review, {res['repeats']} interleaved pairs (median [min-max])"
+    )
+    sent = "bytes sent" if args.through == "server" else "chart bytes"
+    print(table(title, ["page", "interaction", "before", "after", "after/before", f"{sent} before / after"], lines))
     if args.json:
         print(json.dumps(res))
 

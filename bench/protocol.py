@@ -138,6 +138,10 @@ class VirtualStudent:
         self.page_hash, self.page_name = self.pages[path], path
         return await self._rerun(f"go to {path}")
 
+    async def rerun(self, kind: str = "rerun") -> Outcome:
+        """Run the page again with nothing changed (what a widget elsewhere on the page costs at least)."""
+        return await self._rerun(kind)
+
     def value(self, key: str) -> str:
         """A text widget's value as the server last drew it (e.g. the review a reconnected page shows)."""
         proto = self.widgets[key].proto

@@ -65,3 +65,18 @@ def test_smoke_run_writes_every_section_with_numbers(tmp_path):
     if "skipped" not in report["cold_start"]:
         assert is_stats(report["cold_start"]["ratio"]["first_chart"]) and is_stats(report["memory"]["peak_rss_mb"])
     assert report["targets"]
+
+
+def test_interactions_through_a_real_server_answer_with_numbers():
+    """bench.interactions --through server: two servers, one virtual student per page, a new review and a rerun."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.interactions", "--before", str(ROOT), "--repeats", "1", "--pages", "vanishing",
+         "--through", "server", "--json"],
+        cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["through"] == "server" and [r["page"] for r in res["rows"]] == ["vanishing"]
+    for kind in ("new", "rerun"):
+        row = res["rows"][0][kind]
+        assert is_stats(row["after_s"]) and row["after_s"]["median"] > 0 and row["after_bytes"] > 0

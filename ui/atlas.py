@@ -22,20 +22,11 @@ from rnn_core.text.data import ENV_DATA, DataUnavailable, cache_dir, find_data_d
 from rnn_core.text.sentences import read_sentences
 
 from .figures import presenter
-from .models import get_model, selected_model, session_models
+from .models import file_stamp, get_model, selected_model, session_models
 from .review import MAX_REVIEW_CHARS, get_trace
 
 UNIT_KEY = "explorer_unit"
 ATLAS_CHART_KEY = "explorer_atlas"
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """A file's modification time and size: a cached answer about it is renewed when the file changes."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 OWN_MODEL = (
@@ -49,7 +40,7 @@ def get_atlas_status(model_name: str) -> AtlasStatus:
     if model_name in session_models():
         return AtlasStatus(None, OWN_MODEL)
     path = resolve_model_path(model_name)
-    return _atlas_status(str(path), _stamp(path), _stamp(atlas_path(path.stem)))
+    return _atlas_status(str(path), file_stamp(path), file_stamp(atlas_path(path.stem)))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -60,7 +51,7 @@ def _atlas_status(model_path: str, model_stamp, atlas_stamp) -> AtlasStatus:
 def state_map(model_name: str, texts: tuple[str, ...], zoom: bool, presenter: bool) -> go.Figure:
     """The state map with each text's path, built once for every session that asks for the same one."""
     path = resolve_model_path(model_name)
-    return _state_map(str(path), _stamp(path), _stamp(atlas_path(path.stem)), texts, zoom, presenter)
+    return _state_map(str(path), file_stamp(path), file_stamp(atlas_path(path.stem)), texts, zoom, presenter)
 
 
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from rnn_core.explain.first_words import FirstWordTable, current_table, table_path
 from rnn_core.explain.gradients import (
     MATRIX_WINDOW,
     DecayCurves,
@@ -24,8 +25,9 @@ from rnn_core.explain.gradients import (
 )
 from rnn_core.lesson import CELL_MODELS
 from rnn_core.model.cards import CELL_NAMES
+from rnn_core.model.checkpoint import resolve_model_path
 
-from .models import get_model, model_problem
+from .models import file_stamp, get_model, model_problem
 from .review import get_trace
 
 
@@ -60,7 +62,17 @@ def get_decay(model_name: str) -> DecayCurves:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def get_experiment(model_name: str, first_id: int) -> FirstWordExperiment:
+    """The first-word experiment: read from the model's table when it has a current one, else computed here."""
+    path = resolve_model_path(model_name)
+    table = _first_word_table(str(path), file_stamp(path), file_stamp(table_path(path.stem)))
+    if table is not None and 0 <= first_id < table.shares.shape[0]:
+        return table.experiment(first_id)
     return first_word_experiment(get_model(model_name), first_id)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _first_word_table(model_path: str, model_stamp, table_stamp) -> FirstWordTable | None:
+    return current_table(model_path)  # hashes the model file once per change of either file
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

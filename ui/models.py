@@ -66,6 +66,15 @@ def _load_model(path: str) -> SentimentRNN:
     return load_model(path)
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size: a cached answer about it is renewed when the file changes."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def model_name(name_or_path: str) -> str:
     """The model's name as people read it ('tiny-sst2'), whether given by name or by path."""
     return resolve_model_path(name_or_path).stem

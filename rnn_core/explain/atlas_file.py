@@ -128,6 +128,11 @@ def build_atlas(model: SentimentRNN, model_path: str | Path, data_dir: str | Pat
 
 
 def save_atlas(atlas: AtlasFile, path: str | Path) -> Path:
+    """Write the atlas as an .npz (write_npz)."""
+    return write_npz(atlas.to_arrays(), path)
+
+
+def write_npz(arrays: dict[str, np.ndarray], path: str | Path) -> Path:
     """Write an .npz that np.load reads without pickle; fixed zip dates make the bytes depend on the numbers only.
 
     Written beside the target and renamed into place, so a page reading it meanwhile never sees half a file.
@@ -136,7 +141,7 @@ def save_atlas(atlas: AtlasFile, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, array in atlas.to_arrays().items():
+        for name, array in arrays.items():
             buf = io.BytesIO()
             np.lib.format.write_array(buf, np.asarray(array), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))

@@ -268,6 +268,18 @@ def first_word_experiment(
 
     The N-word reviews are [first word, fillers[:, :N-1]], so the 6-word reviews extend the 3-word ones.
     Both gradients are of the same class's logit (the class predicted after the N words).
+    """
+    shares = first_word_shares(model, [first_id], lengths, samples, seed)[0]  # (L,)
+    fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)
+    return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=dict(zip(lengths, shares.tolist())))
+
+
+@torch.no_grad()
+def first_word_shares(
+    model: SentimentRNN, first_ids: list[int], lengths: tuple[int, ...] = EXPERIMENT_LENGTHS, samples: int = 32, seed: int = 0
+) -> torch.Tensor:
+    """first_word_experiment's shares for several first words at once (the same fillers after each), (len(first_ids), L).
+
     One forward pass over the longest reviews serves every length (a network reads left to right, so its answer after
     N words is the N-word review's answer), and one backward pass carries every length's answer, each from the step
     after which it is read; the first word alone is that pass's first step.
@@ -275,19 +287,20 @@ def first_word_experiment(
     if not lengths or min(lengths) < 1:
         raise ValueError(f"review lengths must be at least 1 word, got {lengths}")
     fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)  # (samples, Nmax-1)
-    columns = model.input_columns(torch.cat([torch.full((samples, 1), first_id), fillers], dim=1))  # (samples, Nmax, G*H)
+    firsts = torch.tensor(first_ids).repeat_interleave(samples)[:, None]  # (F*samples, 1)
+    columns = model.input_columns(torch.cat([firsts, fillers.repeat(len(first_ids), 1)], dim=1))  # (F*samples, Nmax, G*H)
     steps = forward_steps(model, columns)
     ends = [n - 1 for n in lengths]
-    target = (steps.after[:, ends] @ model.W_hy.t() + model.b_y).argmax(dim=-1).t()  # (L, samples) class after each length
-    rows = answer_adjoint(model, target)  # (L, samples, H)
+    target = (steps.after[:, ends] @ model.W_hy.t() + model.b_y).argmax(dim=-1).t()  # (L, F*samples) class after each length
+    rows = answer_adjoint(model, target)  # (L, F*samples, H)
     order = sorted(range(len(ends)), key=lambda row: -ends[row])  # the backward pass's rows: the latest answer first
     seeds: dict[int, torch.Tensor] = {}
     for row in order:
         seeds[ends[row]] = torch.cat([seeds[ends[row]], rows[row : row + 1]]) if ends[row] in seeds else rows[row : row + 1]
-    at_end = input_grads(model, steps, seeds)[0][torch.tensor(order).argsort()]  # (L, samples, G*H) back in length order
-    by_itself = input_grads(model, steps.head(1), {0: rows})[0]  # (L, samples, G*H) the first word as the whole review
-    shares = (at_end.norm(dim=-1) / by_itself.norm(dim=-1)).mean(dim=1)  # (L,)
-    return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=dict(zip(lengths, shares.tolist())))
+    at_end = input_grads(model, steps, seeds)[0][torch.tensor(order).argsort()]  # (L, F*samples, G*H) in length order
+    by_itself = input_grads(model, steps.head(1), {0: rows})[0]  # (L, F*samples, G*H) the first word as the whole review
+    ratios = (at_end.norm(dim=-1) / by_itself.norm(dim=-1)).unflatten(1, (len(first_ids), samples))  # (L, F, samples)
+    return ratios.mean(dim=2).t()  # (F, L)
 
 
 def scaled_recurrence(model: SentimentRNN, factor: float) -> SentimentRNN:
