@@ -87,7 +87,10 @@ def test_readable_axes_on_a_layout_equals_the_figure_helper(presenter):
     layout = readable_axes(fig, presenter).to_dict()["layout"]
     mine = plain.readable_layout(make_subplots(rows=1, cols=3).to_dict()["layout"], presenter)
     assert mine == layout
-    assert plain.readable_layout({}, presenter).keys() == {"xaxis", "yaxis"}
+    assert plain.readable_layout({}, presenter).keys() == {"xaxis", "yaxis", "legend"}
+    set_size = {"legend": {"font": {"size": 9}}}  # a legend size the figure chose is kept, by both helpers
+    assert plain.readable_layout(dict(set_size), presenter)["legend"] == set_size["legend"]
+    assert readable_axes(go.Figure(layout=set_size), presenter).layout.legend.font.size == 9
 
 
 def test_lines_and_bands_are_those_plotly_adds():

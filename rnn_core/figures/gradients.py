@@ -153,7 +153,7 @@ def first_word_figure(left: dict[str, dict[int, float]], first_word: str, presen
     layout = base_layout(height=360, presenter=presenter) | {
         "shapes": [hline(100, hundred) | {"layer": "below"}],  # behind the bars, so bars above 100% stay whole
         "barmode": "group",
-        "legend": {"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
+        "legend": {"orientation": "h", "y": 1.08, "x": 0, "xanchor": "left"},  # clear of the chart's tool icons (right)
         # Every label at one size that a room can read; one that does not fit its bar at that size is left to the hover
         # (the smallest fitting size, the rule before, shrank every label to what the shortest bar could hold).
         "uniformtext": {"minsize": FONT_SIZE[presenter] - 2, "mode": "hide"},
@@ -190,7 +190,7 @@ def decay_figure(curves: dict[str, np.ndarray], presenter: bool = False) -> go.F
     low = min(-2, int(np.floor(min(logs, default=0))))
     high = max(1, int(np.ceil(max(logs, default=0))))
     fig.update_layout(
-        **base_layout(height=380, presenter=presenter), legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"}
+        **base_layout(height=380, presenter=presenter), legend={"orientation": "h", "y": 1.08, "x": 0, "xanchor": "left"}
     )
     fig.update_xaxes(title_text="distance from the end (0 = the last word)")
     fig.update_yaxes(

@@ -25,12 +25,14 @@ def plain_figure(data: list[dict], layout: dict) -> go.Figure:
 
 def readable_layout(layout: dict, presenter: bool = False) -> dict:
     """What style.readable_axes does to a Plotly figure, on a layout dictionary: tick labels and axis titles of every
-    x and y axis (xaxis, yaxis and those of subplots) at the figure's font size. Returns the layout."""
+    x and y axis (xaxis, yaxis and those of subplots) at the figure's font size, the legend's unless set. Returns the
+    layout."""
     size = FONT_SIZE[presenter]
     for name in {"xaxis", "yaxis", *(k for k in layout if k.startswith(("xaxis", "yaxis")))}:
         axis = layout.setdefault(name, {})
         axis.setdefault("tickfont", {})["size"] = size - 1
         axis.setdefault("title", {}).setdefault("font", {})["size"] = size
+    layout.setdefault("legend", {}).setdefault("font", {}).setdefault("size", size - 1)
     return layout
 
 

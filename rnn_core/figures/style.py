@@ -21,10 +21,13 @@ def class_label(name: str) -> str:
 
 
 def readable_axes(fig, presenter: bool = False):
-    """Tick labels and axis titles at the figure's font size (Streamlit's chart theme sets smaller ones)."""
+    """Tick labels and axis titles at the figure's font size, and the legend's too unless the figure sets it
+    (Streamlit's chart theme sets smaller ones)."""
     size = FONT_SIZE[presenter]
     fig.update_xaxes(tickfont_size=size - 1, title_font_size=size)
     fig.update_yaxes(tickfont_size=size - 1, title_font_size=size)
+    if fig.layout.legend.font.size is None:
+        fig.update_layout(legend_font_size=size - 1)
     return fig
 
 

@@ -2,6 +2,8 @@
 
     python -m rnn_core.lm_train --preset lm-rnn|lm-lstm|lm-cond [--data-dir DIR] [--out DIR] [--threads 1]
 
+(the shipped lm-lstm and lm-cond were trained with --threads 2, lm-rnn with 1)
+
 Keeps the epoch with the lowest dev perplexity, then writes NAME.pt (float16) and the card NAME.json: perplexity on
 dev and test beside an interpolated modified Kneser-Ney n-gram model fitted on the same sentences in the same run,
 training time and sizes; for lm-cond also the perplexity per label and how often the sentiment models call the
@@ -41,7 +43,7 @@ from .train import optimizer_step
 @dataclass(frozen=True)
 class LMTrainConfig:
     cell: str = "lstm"
-    hidden_size: int = 256  # the memory; larger overfits 164k training words sooner
+    hidden_size: int = 256  # the memory; larger overfits 164k training words sooner unless held back (lm-lstm: 512)
     embed_size: int = 128  # word vectors, tied in and out: the 10,001-way output costs half of what H would
     conditional: bool = False  # True: the first hidden state comes from the sentence's label (negative, positive)
     label_every_step: bool = False  # conditional only: the label is also read beside every word (W_lx, b_label)
@@ -56,6 +58,8 @@ class LMTrainConfig:
     lr_decay: float = 0.3  # an epoch that does not improve: back to the best weights, learning rate times this...
     sampled_decays: int = 2  # ...this many times; then come the epochs with the full 10,001-way softmax
     full_epochs: int = 2  # at most this many: the softmax the model is used with, at the last learning rate
+    full_decays: int = 0  # a full-softmax epoch that does not improve: stop, or (this many times) back to the best
+    #                       weights at a lower learning rate, as in the sampled phase
     ema_decay: float = 0.995  # the full phase also keeps a running average of the weights (a candidate at each epoch)
     dropout: float = 0.4  # on word vectors and on h_t before the output: 164k words overfit fast
     weight_drop: float = 0.4  # and on W_hh's weights, a new mask each batch (DropConnect, as AWD-LSTM does)
@@ -63,17 +67,32 @@ class LMTrainConfig:
     clip_norm: float = 1.0  # a plain tanh RNN's gradients can explode
     start_from: str | None = None  # a trained language model (same sizes) whose weights this one starts from
     seed: int = 13
-    max_seconds: float = 540.0  # CPU seconds at one thread (wall time on an idle core): within the 10-minute budget
+    max_seconds: float = 540.0  # wall-clock seconds of training: within the 10-minute budget
 
 
 FULL_COST = 2.5  # a full-softmax epoch takes about this many times a sampled one
 PRESETS = {
     "lm-rnn": LMTrainConfig(cell="rnn", lr=2e-3, dropout=0.3),  # fewer weights than the LSTM: less to regularise
-    "lm-lstm": LMTrainConfig(cell="lstm"),
+    # A wider memory held back by more dropout, the full softmax from the first epoch (the sampled one's gradient is an
+    # approximation), the running average of the weights as the candidate; trained with --threads 2.
+    "lm-lstm": LMTrainConfig(
+        cell="lstm",
+        hidden_size=512,
+        dropout=0.5,
+        weight_drop=0.5,
+        lr=2e-3,
+        sampled=0,
+        full_epochs=40,
+        full_decays=2,
+        min_gain=0.003,
+        ema_decay=0.998,
+        max_seconds=570.0,
+    ),
     # The unconditional LSTM has read every training sentence; from its weights, the labelled ones teach the mood.
     # The label is read beside every word as well as setting h_0: from h_0 alone the LSTM forgot the mood in a few words.
     "lm-cond": LMTrainConfig(
         cell="lstm",
+        hidden_size=512,  # lm-lstm's sizes: it starts from its weights
         conditional=True,
         label_every_step=True,
         start_from="lm-lstm",
@@ -145,20 +164,23 @@ def train_epoch(model: LanguageRNN, data: tuple, opt, cfg: LMTrainConfig, rng, s
 
 
 def _next_phase(phase: str, improved: bool, elapsed: float, last: float, runs: tuple[int, int], cfg: LMTrainConfig) -> str:
-    """After an epoch: "sampled", "decay" (sampled again, at a lower learning rate), "full" or "stop".
+    """After an epoch: "sampled", "decay" (sampled again, at a lower learning rate), "full", "full decay" (full again,
+    from the best weights at a lower learning rate) or "stop".
 
     The sampled phase goes on while it improves dev perplexity, then at a lower learning rate (``sampled_decays``
     times), as long as the budget keeps room for a full-softmax epoch (FULL_COST times a sampled one); the full
-    phase goes on while it improves. ``runs``: learning-rate decays so far, full-softmax epochs so far.
+    phase goes on while it improves, then at a lower learning rate (``full_decays`` times). ``runs``: sampled-phase
+    decays so far, full-softmax epochs so far, full-phase decays so far. Seconds are wall-clock.
     """
-    decays, full_run = runs
+    decays, full_run, full_decayed = runs
     if phase == "sampled" and elapsed + last * (1 + FULL_COST) <= cfg.max_seconds:
         if improved or decays < cfg.sampled_decays:
             return "sampled" if improved else "decay"
     full_epoch = last * (FULL_COST if phase == "sampled" else 1)
-    if full_run < cfg.full_epochs and (phase == "sampled" or improved) and elapsed + full_epoch <= cfg.max_seconds:
+    room = full_run < cfg.full_epochs and elapsed + full_epoch <= cfg.max_seconds
+    if room and (phase == "sampled" or improved):
         return "full"
-    return "stop"
+    return "full decay" if room and full_decayed < cfg.full_decays else "stop"
 
 
 def labelled_phrases(folder: Path, min_words: int) -> list[Phrase]:
@@ -222,31 +244,36 @@ def fit(cfg: LMTrainConfig, vocab, train, dev, log=print, folder: Path = LM_DIR)
         with torch.no_grad():
             counts = torch.bincount(torch.tensor([i for s in ids for i in s] + [model.eos_id] * len(ids)), minlength=len(vocab))
             model.b_y.copy_(torch.log((counts.float() + 0.1) / counts.sum()))
-    best, best_state, start, wall = {"dev_perplexity": float("inf"), "epoch": 0}, None, time.process_time(), time.perf_counter()
-    phase, full_run, decays, average = ("sampled" if sampler else "full"), 0, 0, None
+    best, best_state, cpu, start = {"dev_perplexity": float("inf"), "epoch": 0}, None, time.process_time(), time.perf_counter()
+    phase, full_run, decays, full_decayed, average = ("sampled" if sampler else "full"), 0, 0, 0, None
     for epoch in range(1, cfg.epochs + 1):
-        began = time.process_time()
+        began = time.perf_counter()
         if phase == "full" and average is None and cfg.ema_decay:
             average = [p.detach().clone() for p in model.parameters()]
         loss = train_epoch(model, (ids, labels), opt, cfg, rng, sampler if phase == "sampled" else None, average)
         scores, full_run = _candidates(model, average, dev_data), full_run + (phase == "full")
-        elapsed = time.process_time() - start
+        elapsed = time.perf_counter() - start
         shown = "  ".join(f"{k} {v[0]:.2f}" for k, v in scores.items())
-        log(f"epoch {epoch} ({phase} softmax)  loss {loss:.4f}  dev perplexity: {shown}  {elapsed:.0f}s CPU")
+        log(f"epoch {epoch} ({phase} softmax)  loss {loss:.4f}  dev perplexity: {shown}  {elapsed:.0f} s")
         kind, (dev_ppl, state) = min(scores.items(), key=lambda kv: kv[1][0])
         improved = dev_ppl < best["dev_perplexity"] * (1 - cfg.min_gain)
         if dev_ppl < best["dev_perplexity"]:
             best, best_state = {"dev_perplexity": dev_ppl, "epoch": epoch, "weights": kind}, state
-        phase = _next_phase(phase, improved, elapsed, time.process_time() - began, (decays, full_run), cfg)
+        phase = _next_phase(phase, improved, elapsed, time.perf_counter() - began, (decays, full_run, full_decayed), cfg)
         if phase == "stop":
             break
+        if phase == "full decay":  # back to the best weights, on at a lower learning rate with a fresh running average
+            phase, full_decayed, average = "full", full_decayed + 1, None
+            model.load_state_dict(best_state)
+            for group in opt.param_groups:
+                group["lr"] *= cfg.lr_decay
         if phase == "decay":  # back to the best weights so far, on at a lower learning rate
             phase, decays = "sampled", decays + 1
             model.load_state_dict(best_state)
             for group in opt.param_groups:
                 group["lr"] *= cfg.lr_decay
     model.load_state_dict(best_state)
-    seconds = {"train_cpu_seconds": round(time.process_time() - start, 1), "train_seconds": round(time.perf_counter() - wall, 1)}
+    seconds = {"train_cpu_seconds": round(time.process_time() - cpu, 1), "train_seconds": round(time.perf_counter() - start, 1)}
     summary = {"epochs_run": epoch, "full_softmax_epochs": full_run, **seconds}
     return model.eval(), {**best, **summary, "tokens": sum(len(s) + 1 for s in ids)}
 
