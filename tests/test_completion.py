@@ -8,7 +8,7 @@ import torch
 
 from rnn_core import MAX_TOKENS, TextError
 from rnn_core.explain.completion import complete, detokenize, judge, lm_influence, next_word_logits, next_words, start_states
-from rnn_core.explain.forgetting import STILL_USED, Case, forgetting, forgetting_lesson
+from rnn_core.explain.forgetting import STILL_USED, Case, forgetting, forgetting_lesson, probability
 from rnn_core.text.tokenizer import tokenize
 
 from .conftest import WORDS, make_model
@@ -114,7 +114,8 @@ def test_forgetting_numbers_and_sentences(tiny_vocab):
             assert m.cue_share[n] == pytest.approx(row[0] / row.max())
     lines = forgetting_lesson(result)
     for line, (label, m) in zip(lines, result.models.items()):
-        assert line.startswith(f"**{label}**") and f"{m.right[0]:.3f}" in line
+        assert line.startswith(f"**{label}**") and f"P = {probability(m.right[0])}," in line
+        assert f"P = {probability(m.right[-1])}," in line and "P = 0.000," not in line
         assert ("every distance" in line) == bool((m.ratio >= STILL_USED).all())
     assert len(lines) == 3 and lines[-1].startswith("The longest distance at which “not” still counts: RNN ")
     for label, m in result.models.items():
@@ -142,3 +143,8 @@ def test_influence_of_a_conditional_model_reads_its_label_at_every_step(tiny_voc
         (grad,) = torch.autograd.grad(logit, x_cols)
     np.testing.assert_allclose(fast, grad.norm(dim=-1).numpy(), rtol=1e-5)
     assert not np.allclose(fast, lm_influence(model, ids, target, 0))  # the other label: other columns, other numbers
+
+
+def test_a_small_probability_is_never_written_as_zero():
+    assert probability(0.2771) == "0.277" and probability(0.0103) == "0.010"
+    assert probability(0.00027) == "0.00027" and probability(2.3e-6) == "2.3e-06"

@@ -103,6 +103,11 @@ def _times(x: float) -> str:
     return f"{x:.1f}×" if x < 10 else f"{x:.0f}×"
 
 
+def probability(p: float) -> str:
+    """A probability as the page writes it: three decimals, or two significant digits below 0.01 (never 0.000)."""
+    return f"{p:.3f}" if p >= 0.01 else f"{p:.2g}"
+
+
 def forgetting_lesson(result: Forgetting) -> list[str]:
     """One sentence per model on what it measurably does, from the numbers (the tests recompute them)."""
     case, lines = result.case, []
@@ -119,8 +124,8 @@ def forgetting_lesson(result: Forgetting) -> list[str]:
         )
         lines.append(
             f"**{label}**: with {_words(first)} between {case.name('cue')} and the blank, {case.name('target')} is "
-            f"{_times(ratio[0])} as likely as with {case.name('swap')} instead (P = {m.right[0]:.3f}, rank {m.rank[0]}); with {_words(last)} "
-            f"between, {_times(ratio[-1])} (P = {m.right[-1]:.3f}, rank {m.rank[-1]}): {still} "
+            f"{_times(ratio[0])} as likely as with {case.name('swap')} instead (P = {probability(m.right[0])}, rank {m.rank[0]}); with {_words(last)} "
+            f"between, {_times(ratio[-1])} (P = {probability(m.right[-1])}, rank {m.rank[-1]}): {still} "
             f"(at least {STILL_USED:g}× as likely)."
         )
     reach = {label: _reach(result.distances, m.ratio) for label, m in result.models.items()}
