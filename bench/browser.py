@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,7 +42,10 @@ def start_server(port: int, threads: int = 1, options: tuple[str, ...] = (), che
     env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *options]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr to a file, not a pipe: nothing reads a pipe during a long run, and a full one would block the server
+    errors = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    proc.error_file = errors  # read by wait_until_healthy if the server exits
     return wait_until_healthy(proc, port)
 
 
@@ -56,10 +60,21 @@ def wait_until_healthy(proc: subprocess.Popen, port: int, seconds: float = 60.0)
         except OSError:
             time.sleep(0.3)
         if proc.poll() is not None:
-            err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+            err = _stderr_text(proc)[-2000:]
             raise RuntimeError(f"streamlit exited: {err}")
     stop_server(proc)
     raise RuntimeError(f"streamlit did not answer its health check within {seconds:.0f} s")
+
+
+def _stderr_text(proc: subprocess.Popen) -> str:
+    """What a server wrote to stderr: through its pipe, or the file start_server gave it."""
+    if proc.stderr:
+        return proc.stderr.read().decode(errors="replace")
+    errors = getattr(proc, "error_file", None)
+    if errors is None:
+        return ""
+    errors.seek(0)
+    return errors.read().decode(errors="replace")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -88,10 +89,12 @@ class ServerWorker:
         return await (student.rerun() if rerun else student.set_text("review", text))
 
     def close(self) -> None:
-        for student in self.students.values():
-            self.loop.run_until_complete(student.close())
-        self.loop.close()
-        stop_server(self.process)
+        try:
+            for student in self.students.values():
+                self.loop.run_until_complete(student.close())
+        finally:
+            self.loop.close()
+            stop_server(self.process)
 
 
 def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = (), through: str = "apptest") -> dict:
@@ -99,9 +102,11 @@ def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = (), 
     pair by pair; ``through`` "server": real servers driven over the websocket instead of AppTest."""
     pages = {name: path for name, path in {**PAGES, **EXTRA_PAGES}.items() if not only or name in only}
     kind = ServerWorker if through == "server" else Worker
-    workers = {"before": kind(before), "after": kind(ROOT)}
+    workers = {}
     text, fresh = review_text(words), iter(range(1, 10**6))
     try:
+        workers["before"] = kind(before)
+        workers["after"] = kind(ROOT)
         rows = []
         for page, path in pages.items():
             for w in workers.values():  # warm-up: models, caches of fixed content, lazy imports
@@ -127,7 +132,8 @@ def compare(before: Path, repeats: int, words: int, only: tuple[str, ...] = (), 
         return {"words": words, "repeats": repeats, "before": str(before), "through": through, "rows": rows}
     finally:
         for w in workers.values():
-            w.close()
+            with contextlib.suppress(Exception):  # one worker failing to close must not leave the other running
+                w.close()
 
 
 def main(argv: list[str] | None = None) -> None:

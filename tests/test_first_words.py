@@ -9,8 +9,9 @@ import pytest
 import torch
 
 from rnn_core import load_model
-from rnn_core.explain.atlas_file import file_sha256
+from rnn_core.explain.atlas_file import file_sha256, write_npz
 from rnn_core.explain.first_words import (
+    FORMAT,
     SAMPLES,
     SEED,
     FirstWordTable,
@@ -59,6 +60,9 @@ def test_a_table_of_another_file_or_experiment_is_not_used(tiny_file, tmp_path):
     assert current_table(path, folder) is None  # other lengths than the page's
     save_table(FirstWordTable("0" * 64, EXPERIMENT_LENGTHS, SAMPLES, SEED, shares), table_path(path.stem, folder))
     assert current_table(path, folder) is None  # computed from another model file
+    write_npz({"format": np.array(FORMAT), "model_sha256": np.array(file_sha256(path)), "lengths": np.array(3),
+               "experiment": np.array(0), "shares": shares}, table_path(path.stem, folder))  # fmt: skip
+    assert current_table(path, folder) is None  # the right format, arrays of the wrong shape
     table_path(path.stem, folder).write_bytes(b"not a zip file")
     assert current_table(path, folder) is None
     with pytest.raises(TableError, match="damaged"):

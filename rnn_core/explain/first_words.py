@@ -25,11 +25,18 @@ import torch
 from ..model.checkpoint import ASSETS, ModelFileError, load_model, resolve_model_path
 from ..model.network import SentimentRNN
 from .atlas_file import file_sha256, write_npz
-from .gradients import EXPERIMENT_LENGTHS, FirstWordExperiment, first_word_shares, random_sequences
+from .gradients import (
+    EXPERIMENT_LENGTHS,
+    EXPERIMENT_SAMPLES,
+    EXPERIMENT_SEED,
+    FirstWordExperiment,
+    first_word_shares,
+    random_sequences,
+)
 
 FORMAT = "rnn-lens-first-words/1"
 TABLE_DIR = ASSETS / "first_words"
-SAMPLES, SEED = 32, 0  # first_word_experiment's defaults: the page's experiment
+SAMPLES, SEED = EXPERIMENT_SAMPLES, EXPERIMENT_SEED  # the page's experiment (first_word_experiment's defaults)
 BATCH = 8  # first words per pass: larger batches are no faster per word on a CPU (the passes are memory-bound)
 
 
@@ -97,7 +104,7 @@ def load_table(path: str | Path) -> FirstWordTable:
         if shares.ndim != 2 or shares.shape[1] != len(lengths) or shares.dtype != np.float32:
             raise ValueError("its arrays do not fit together")
         return FirstWordTable(str(a["model_sha256"]), lengths, samples, seed, shares)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as err:
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as err:
         raise TableError(f"{path}: damaged or not an RNN Lens first-word table ({err})") from None
 
 

@@ -30,6 +30,7 @@ DECAY_LENGTHS = (3, 6, 12, 25, 50)  # short to long reviews; SST sentences avera
 DECAY_SAMPLES = 64  # random sequences per length: enough for smooth averages, a few hundred ms per model
 MATRIX_WINDOW = 100  # words in the state matrix on the page: its cost grows as T^3 (300 words: 27 times 100)
 EXPERIMENT_LENGTHS = (3, 6, 12, 25, 50)  # the article's 3 and 6 words, then on until the first word fades
+EXPERIMENT_SAMPLES, EXPERIMENT_SEED = 32, 0  # random continuations per length, and their seed
 SCALES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # what-if factors for W_hh: below 1 the gradient vanishes, above it can explode
 FIRST_WORD_ID = 2  # index 0 is <pad>, 1 is <unk>: random words are drawn from the real words only
 
@@ -262,7 +263,11 @@ class FirstWordExperiment:
 
 @torch.no_grad()
 def first_word_experiment(
-    model: SentimentRNN, first_id: int, lengths: tuple[int, ...] = EXPERIMENT_LENGTHS, samples: int = 32, seed: int = 0
+    model: SentimentRNN,
+    first_id: int,
+    lengths: tuple[int, ...] = EXPERIMENT_LENGTHS,
+    samples: int = EXPERIMENT_SAMPLES,
+    seed: int = EXPERIMENT_SEED,
 ) -> FirstWordExperiment:
     """Share of the first word's influence left after N words, relative to its influence when it is the whole review.
 
@@ -276,7 +281,11 @@ def first_word_experiment(
 
 @torch.no_grad()
 def first_word_shares(
-    model: SentimentRNN, first_ids: list[int], lengths: tuple[int, ...] = EXPERIMENT_LENGTHS, samples: int = 32, seed: int = 0
+    model: SentimentRNN,
+    first_ids: list[int],
+    lengths: tuple[int, ...] = EXPERIMENT_LENGTHS,
+    samples: int = EXPERIMENT_SAMPLES,
+    seed: int = EXPERIMENT_SEED,
 ) -> torch.Tensor:
     """first_word_experiment's shares for several first words at once (the same fillers after each), (len(first_ids), L).
 
