@@ -67,9 +67,7 @@ def wait_until_healthy(proc: subprocess.Popen, port: int, seconds: float = 60.0)
 
 
 def _stderr_text(proc: subprocess.Popen) -> str:
-    """What a server wrote to stderr: through its pipe, or the file start_server gave it."""
-    if proc.stderr:
-        return proc.stderr.read().decode(errors="replace")
+    """What a server wrote to stderr, if it went to the file start_server gives it ("" otherwise)."""
     errors = getattr(proc, "error_file", None)
     if errors is None:
         return ""

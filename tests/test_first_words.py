@@ -12,8 +12,6 @@ from rnn_core import load_model
 from rnn_core.explain.atlas_file import file_sha256, write_npz
 from rnn_core.explain.first_words import (
     FORMAT,
-    SAMPLES,
-    SEED,
     FirstWordTable,
     TableError,
     build_table,
@@ -23,6 +21,8 @@ from rnn_core.explain.first_words import (
     table_path,
 )
 from rnn_core.explain.gradients import EXPERIMENT_LENGTHS, first_word_experiment
+from rnn_core.explain.gradients import EXPERIMENT_SAMPLES as SAMPLES
+from rnn_core.explain.gradients import EXPERIMENT_SEED as SEED
 from rnn_core.lesson import CELL_MODELS
 from rnn_core.model.checkpoint import resolve_model_path, save_model
 from tests.conftest import make_model

@@ -30,13 +30,12 @@ from .gradients import (
     EXPERIMENT_SAMPLES,
     EXPERIMENT_SEED,
     FirstWordExperiment,
+    experiment_fillers,
     first_word_shares,
-    random_sequences,
 )
 
 FORMAT = "rnn-lens-first-words/1"
 TABLE_DIR = ASSETS / "first_words"
-SAMPLES, SEED = EXPERIMENT_SAMPLES, EXPERIMENT_SEED  # the page's experiment (first_word_experiment's defaults)
 BATCH = 8  # first words per pass: larger batches are no faster per word on a CPU (the passes are memory-bound)
 
 
@@ -56,12 +55,13 @@ class FirstWordTable:
 
     def experiment(self, first_id: int) -> FirstWordExperiment:
         """first_word_experiment(model, first_id) as the table holds it."""
-        fillers = random_sequences(self.shares.shape[0], max(self.lengths) - 1, self.samples, self.seed)
+        fillers = experiment_fillers(self.shares.shape[0], self.lengths, self.samples, self.seed)
         left = dict(zip(self.lengths, self.shares[first_id].tolist()))
         return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=left)
 
-    def fits(self, lengths: tuple[int, ...] = EXPERIMENT_LENGTHS, samples: int = SAMPLES, seed: int = SEED) -> bool:
-        return (self.lengths, self.samples, self.seed) == (tuple(lengths), samples, seed)
+    def fits(self) -> bool:
+        """Whether the table holds the page's experiment (first_word_experiment's lengths, samples and seed)."""
+        return (self.lengths, self.samples, self.seed) == (EXPERIMENT_LENGTHS, EXPERIMENT_SAMPLES, EXPERIMENT_SEED)
 
 
 def build_table(model: SentimentRNN, batch: int = BATCH, log=None) -> np.ndarray:
@@ -70,7 +70,7 @@ def build_table(model: SentimentRNN, batch: int = BATCH, log=None) -> np.ndarray
     rows = []
     for start in range(0, vocab_size, batch):
         ids = list(range(start, min(start + batch, vocab_size)))
-        rows.append(first_word_shares(model, ids, EXPERIMENT_LENGTHS, SAMPLES, SEED).numpy())
+        rows.append(first_word_shares(model, ids).numpy())
         if log and start % (batch * 250) == 0:
             log(f"  {start:,} / {vocab_size:,} words")
     return np.concatenate(rows).astype(np.float32)
@@ -126,7 +126,7 @@ def write_one(name: str, out: Path | None) -> str:
     model_path = resolve_model_path(name)
     model = load_model(model_path)
     shares = build_table(model, log=lambda msg: print(msg, flush=True))
-    table = FirstWordTable(file_sha256(model_path), EXPERIMENT_LENGTHS, SAMPLES, SEED, shares)
+    table = FirstWordTable(file_sha256(model_path), EXPERIMENT_LENGTHS, EXPERIMENT_SAMPLES, EXPERIMENT_SEED, shares)
     path = save_table(table, table_path(model_path.stem, out))
     seconds = time.perf_counter() - t0
     return f"{model_path.stem}: {shares.shape[0]:,} first words, {path.stat().st_size / 1e3:.0f} kB, {seconds:.0f} s -> {path}"

@@ -275,8 +275,13 @@ def first_word_experiment(
     Both gradients are of the same class's logit (the class predicted after the N words).
     """
     shares = first_word_shares(model, [first_id], lengths, samples, seed)[0]  # (L,)
-    fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)
+    fillers = experiment_fillers(model.config.vocab_size, lengths, samples, seed)
     return FirstWordExperiment(first_id=first_id, fillers=fillers.numpy(), left=dict(zip(lengths, shares.tolist())))
+
+
+def experiment_fillers(vocab_size: int, lengths: tuple[int, ...], samples: int, seed: int) -> torch.Tensor:
+    """The random words that follow the first word in the experiment, (samples, max(lengths) - 1)."""
+    return random_sequences(vocab_size, max(lengths) - 1, samples, seed)
 
 
 @torch.no_grad()
@@ -295,7 +300,7 @@ def first_word_shares(
     """
     if not lengths or min(lengths) < 1:
         raise ValueError(f"review lengths must be at least 1 word, got {lengths}")
-    fillers = random_sequences(model.config.vocab_size, max(lengths) - 1, samples, seed)  # (samples, Nmax-1)
+    fillers = experiment_fillers(model.config.vocab_size, lengths, samples, seed)  # (samples, Nmax-1)
     firsts = torch.tensor(first_ids).repeat_interleave(samples)[:, None]  # (F*samples, 1)
     columns = model.input_columns(torch.cat([firsts, fillers.repeat(len(first_ids), 1)], dim=1))  # (F*samples, Nmax, G*H)
     steps = forward_steps(model, columns)

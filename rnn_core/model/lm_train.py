@@ -265,16 +265,14 @@ def fit(cfg: LMTrainConfig, vocab, train, dev, log=print, folder: Path = LM_DIR)
         phase = _next_phase(phase, improved, elapsed, time.perf_counter() - began, (decays, full_run, full_decayed), cfg)
         if phase == "stop":
             break
-        if phase == "full decay":  # back to the best weights, on at a lower learning rate with a fresh running average
-            phase, full_decayed, average = "full", full_decayed + 1, None
+        if phase in ("decay", "full decay"):  # back to the best weights so far, on at a lower learning rate
             model.load_state_dict(best_state)
             for group in opt.param_groups:
                 group["lr"] *= cfg.lr_decay
-        if phase == "decay":  # back to the best weights so far, on at a lower learning rate
-            phase, decays = "sampled", decays + 1
-            model.load_state_dict(best_state)
-            for group in opt.param_groups:
-                group["lr"] *= cfg.lr_decay
+            if phase == "decay":
+                phase, decays = "sampled", decays + 1
+            else:  # with a fresh running average
+                phase, full_decayed, average = "full", full_decayed + 1, None
     model.load_state_dict(best_state)
     seconds = {"train_cpu_seconds": round(time.process_time() - cpu, 1), "train_seconds": round(time.perf_counter() - start, 1)}
     summary = {"epochs_run": epoch, "full_softmax_epochs": full_run, **seconds}
