@@ -119,6 +119,10 @@ def targets(report: dict) -> list[dict]:
     value = row["new_review"]["seconds"]["median"] if row else None
     out.append({"what": "Word-by-word page, new 50-word review, after warm-up (s)", "target": "< 0.3", "median": value,
                 "met": None if value is None else value < 0.3})  # fmt: skip
+    cold = report.get("cold_start", {}).get("app", {}).get("home_chart")
+    value = cold["median"] if cold else None
+    out.append({"what": "first chart after a cold start, process start to drawn (s)", "target": "< 4", "median": value,
+                "met": None if value is None else value < 4})  # fmt: skip
     return out
 
 

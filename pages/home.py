@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from rnn_core.explain.claims import pair_lesson
+from rnn_core.explain.pair import pair_lesson
 from rnn_core.figures.verdicts import pair_figure
 from rnn_core.lesson import CELL_MODELS, ORDER_PAIR, ORDER_PAIR_READER
-from ui.claims import get_pair_verdicts
 from ui.figures import cached_figure, chart_options, presenter
-from ui.gradients import cell_models
+from ui.pair import get_light_pair_verdicts, light_cell_models
 
 st.title("RNN Lens")
 st.markdown(
@@ -32,9 +31,9 @@ right.caption(
 )
 
 st.subheader("Do the trained networks tell them apart?")
-models, missing = cell_models()
+models, missing = light_cell_models()
 if models:
-    verdicts = get_pair_verdicts(models, ORDER_PAIR, ORDER_PAIR_READER)
+    verdicts = get_light_pair_verdicts(models, ORDER_PAIR, ORDER_PAIR_READER)
     fig = cached_figure(
         pair_figure,
         list(models),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn_core.lesson import DEFAULT_MODEL
-from rnn_core.model.checkpoint import models_dir
+from rnn_core.model.files import models_dir
 
 from .figures import image_format_control
-from .handout import handout_button
+from .handout_button import handout_button
 from .links import read_link, reset_button
 from .models import model_card_line, model_catalogue, selected_model, session_models
 

@@ -1,18 +1,16 @@
-"""The handout button: one self-contained HTML file for the current review and model, built when it is clicked.
+"""The handout: one self-contained HTML file for the current review and model, built when its button is clicked.
 
-The script run only gathers what the file needs (the models, the review); the file itself is built in Streamlit's
-deferred download, on another thread and only on a click, so the pages never pay for it.
+The sidebar's button (handout_button.py) imports nothing of this module: it is imported on the first click, in
+Streamlit's deferred download on another thread, so no page pays for it (the first page runs without torch).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from pathlib import Path
 
-import streamlit as st
-
-from rnn_core import ModelFileError, SentimentRNN, TextError, Trace, trace
+from rnn_core import ModelFileError, SentimentRNN, Trace, load_model, trace
 from rnn_core.explain.claims import pair_lesson, pair_verdicts
 from rnn_core.explain.export import file_stem
 from rnn_core.explain.gradients import MATRIX_WINDOW, review_influence, state_matrix, step_jacobians
@@ -25,13 +23,9 @@ from rnn_core.figures.heads import sigmoid_band_figure, softmax_steps_figure, th
 from rnn_core.figures.one_neuron import activation_figure, network_figure
 from rnn_core.figures.sequence import answer_state_figure, token_deltas, word_by_word_figure
 from rnn_core.figures.verdicts import pair_figure
-from rnn_core.lesson import DEFAULT_REVIEW, HEAD_MODELS, ONE_STEP_MODELS, ORDER_PAIR, ORDER_PAIR_READER
-from rnn_core.model.cards import card_line
-from rnn_core.model.checkpoint import models_dir
-
-from .gradients import cell_models
-from .models import get_model, model_problem
-from .review import get_trace
+from rnn_core.lesson import CELL_MODELS, HEAD_MODELS, ONE_STEP_MODELS, ORDER_PAIR, ORDER_PAIR_READER
+from rnn_core.model.cards import CELL_NAMES, card_line
+from rnn_core.model.files import resolve_model_path
 
 # How to read each chart, as the pages say it (shorter: the handout has no controls to explain).
 NETWORK = (
@@ -64,46 +58,32 @@ class HandoutInputs:
     one_neuron: SentimentRNN | None  # Inside one step
 
 
-def current_review() -> str:
-    """The shared review as it stands in this run (the box's value, else the link's, else the default)."""
-    return st.session_state.get("review", st.query_params.get("review", DEFAULT_REVIEW))
-
-
-def handout_button(model_name: str) -> None:
-    """The sidebar's handout download: disabled, with the reason, when the review cannot be read."""
-    text = current_review()
-    why = ""
+def build_handout(text: str, model_name: str, own: SentimentRNN | None, folder: str) -> str:
+    """The handout's HTML, built on the click (on Streamlit's download thread): the sidebar's model (``own`` if this
+    tab trained it, else loaded from ``folder``) and each page's fixed models that load, read here without the
+    pages' caches. A model that cannot be loaded gives a short page that says why."""
     try:
-        get_trace(model_name, text)
-    except (TextError, ModelFileError) as err:
-        why = f" Not available for this review and model: {err}"
-    st.download_button(
-        "Handout (HTML)",
-        data=partial(handout_html, _inputs(model_name, text)) if not why else "",
-        file_name=f"{file_stem('handout', text)}.html",
-        mime="text/html",
-        key="handout",
-        icon=":material/description:",
-        on_click="ignore",
-        disabled=bool(why),
-        help="One file for this review and model: every page's main charts (they work offline), the equations with "
-        "their numbers, the verdict and the model's card. Built when you click: a few seconds." + why,
-    )
+        model = own if own is not None else load_model(resolve_model_path(model_name, Path(folder)))
+    except ModelFileError as err:
+        return doc.document("RNN Lens handout", text, [doc.text(f"The handout could not be built: {err}")], [])
+    cells, heads, one_neuron = _fixed_models(Path(folder))
+    return handout_html(HandoutInputs(text, model_name, model, cells, heads, one_neuron))
 
 
-def _inputs(model_name: str, text: str) -> HandoutInputs:
-    cells, heads, one_neuron = _fixed_models(str(models_dir()))
-    return HandoutInputs(text, model_name, get_model(model_name), cells, heads, one_neuron)
+def _fixed_models(folder: Path) -> tuple[dict[str, SentimentRNN], dict[str, SentimentRNN], SentimentRNN | None]:
+    """The fixed models of the pages the handout covers, those that load and are of the kind their page needs."""
 
+    def fitting(name: str, cell: str | None = None, head: str | None = None) -> SentimentRNN | None:
+        try:
+            model = load_model(resolve_model_path(name, folder))
+        except ModelFileError:
+            return None
+        wrong = (cell and model.config.cell != cell) or (head and model.config.head != head)
+        return None if wrong else model
 
-@st.cache_resource(show_spinner=False)
-def _fixed_models(folder: str) -> tuple[dict[str, SentimentRNN], dict[str, SentimentRNN], SentimentRNN | None]:
-    """The fixed models of the pages the handout covers, those that load (looked up once per process and models folder:
-    the sidebar offers the handout on every run of every page)."""
-    cells = {label: get_model(name) for label, name in cell_models()[0].items()}
-    heads = {h: get_model(name) for h, name in HEAD_MODELS.items() if model_problem(name, head=h) is None}
-    one = ONE_STEP_MODELS["one"]
-    return cells, heads, get_model(one) if model_problem(one, cell="rnn", head="sigmoid") is None else None
+    cells = {CELL_NAMES[c]: m for c, name in CELL_MODELS.items() if (m := fitting(name, cell=c)) is not None}
+    heads = {h: m for h, name in HEAD_MODELS.items() if (m := fitting(name, head=h)) is not None}
+    return cells, heads, fitting(ONE_STEP_MODELS["one"], cell="rnn", head="sigmoid")
 
 
 def handout_html(inputs: HandoutInputs) -> str:

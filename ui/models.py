@@ -8,14 +8,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
-import torch
 
-from rnn_core import ModelFileError, SentimentRNN, list_models, load_model
 from rnn_core.lesson import DEFAULT_MODEL
 from rnn_core.model.cards import card_line, short_label
-from rnn_core.model.checkpoint import check_model_file, models_dir, resolve_model_path
+from rnn_core.model.files import ModelFileError, check_model_file, list_models, models_dir, resolve_model_path
+from rnn_core.model.light import LightModel, load_light
+
+if TYPE_CHECKING:
+    from rnn_core import SentimentRNN
 
 from .router import through_the_router
 
@@ -23,6 +26,8 @@ from .router import through_the_router
 @st.cache_resource(show_spinner=False)
 def _set_threads() -> None:
     # Sessions share 2 cores; one thread per request keeps them from fighting over both.
+    import torch  # on the first model a page uses: the first page reads its models without torch
+
     torch.set_num_threads(1)
 
 
@@ -63,7 +68,22 @@ def get_model(name: str) -> SentimentRNN:
 def _load_model(path: str) -> SentimentRNN:
     # Keyed by the resolved file, so pointing RNN_LENS_MODELS at another folder never returns a model of the old one.
     _set_threads()
+    from rnn_core.model.checkpoint import load_model  # torch: loaded with the first model, not with the app
+
     return load_model(path)
+
+
+def get_light_model(name: str) -> LightModel:
+    """A shipped model read with NumPy (model.light), for the first page: no torch. Raises ModelFileError."""
+    through_the_router()
+    path = resolve_model_path(name)
+    return _load_light(str(path), file_stamp(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load_light(path: str, _stamp: tuple[int, int] | None) -> LightModel:
+    # The file's stamp in the key: a model file replaced under a running server is read again.
+    return load_light(path)
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:

@@ -15,33 +15,12 @@ import numpy as np
 
 from ..model.network import SentimentRNN
 from .gradients import ReviewGradients, StepNumbers, review_influence
+from .pair import PairVerdict, join, pair_lesson
 from .trace import trace
 
+__all__ = ["PairVerdict", "join", "pair_lesson", "pair_verdicts"]  # the pair's words live in pair.py (no torch)
+
 HALF = 0.5  # "keeps" a word while at least half of its influence is left
-
-
-def join(names: Sequence[str]) -> str:
-    """'RNN', 'RNN and LSTM', 'RNN, LSTM and GRU'."""
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-@dataclass(frozen=True)
-class PairVerdict:
-    """One model's answers to two texts that a reader labels differently."""
-
-    model: str
-    probs: tuple[float, float]  # P(positive) after the last word of each text
-    verdicts: tuple[str, str]  # the class each answer stands for
-    expected: tuple[str, str]  # what a reader says
-
-    @property
-    def right(self) -> tuple[bool, bool]:
-        return self.verdicts[0] == self.expected[0], self.verdicts[1] == self.expected[1]
-
-    @property
-    def both_right(self) -> bool:
-        return all(self.right)
 
 
 def pair_verdicts(models: Mapping[str, SentimentRNN], texts: tuple[str, str], expected: tuple[str, str]) -> list[PairVerdict]:
@@ -60,36 +39,6 @@ def verdicts_on(models: Mapping[str, SentimentRNN], text: str) -> dict[str, tupl
         tr = trace(model, text)
         out[label] = (float(tr.probs[-1, -1]), tr.final_class)
     return out
-
-
-def pair_lesson(verdicts: Sequence[PairVerdict]) -> str:
-    """One or two sentences on who tells the pair apart, and why a plain RNN may not."""
-    right = [v.model for v in verdicts if v.both_right]
-    wrong = [v for v in verdicts if not v.both_right]
-    if not wrong:
-        who = f"{join(right)} all tell" if len(right) > 1 else f"{join(right)} tells"
-        return f"{who} the two apart: what has been read is carried in the hidden state, in order."
-    said = []
-    for v in wrong:
-        if v.verdicts[0] == v.verdicts[1]:
-            said.append(f"{v.model} calls both {v.verdicts[0]}")
-        else:
-            said.append(f"{v.model} reads both the wrong way round")
-    text = (
-        f"{join(right)} {'tells' if len(right) == 1 else 'tell'} the two apart; "
-        if right
-        else "None of them tells the two apart: "
-    )
-    text += join(said) + "."
-    if any(v.model == "RNN" for v in wrong):
-        text += (
-            " A plain RNN mostly adds up the evidence of each word as it goes, and both texts hold the same words, "
-            "so it has little to tell them apart by."
-        )
-        gated = [m for m in right if m in ("LSTM", "GRU")]
-        if gated:
-            text += f" The gates of the {join(gated)} let a word such as “not” change how the next word is taken in."
-    return text
 
 
 def first_word_share(influence: np.ndarray) -> float:

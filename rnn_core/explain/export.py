@@ -12,10 +12,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .trace import Trace
+if TYPE_CHECKING:  # for annotations only: the file names and tables need no torch
+    from .trace import Trace
 
 FILE_WORDS = 5  # the review's first words in a file name: enough to tell two reviews apart on a slide folder
 FILE_CHARS = 48  # ... and at most this many characters of them

@@ -8,14 +8,12 @@ import numpy as np
 import torch
 
 from ..model.network import SentimentRNN, class_name, probs_from_logits
-from ..text.tokenizer import MAX_TOKENS, readable, tokenize
+from ..text.encode import TextError as TextError  # named here too: the traced text's error
+from ..text.encode import encode_text
+from ..text.tokenizer import MAX_TOKENS, readable
 from ..text.vocab import Vocab
 
 GATE_NAMES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output", "cell"), "gru": ("reset", "update", "candidate")}
-
-
-class TextError(ValueError):
-    """The text cannot be traced (no words, or more words than MAX_TOKENS); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -61,23 +59,6 @@ class Trace:
     def final_class(self) -> str:
         """The review's class after its last word (the one rule: model.network.class_indices)."""
         return class_name(self.probs[-1], self.head)
-
-
-def encode_text(
-    text: str, vocab: Vocab, max_tokens: int = MAX_TOKENS, what: str = "review", empty_ok: bool = False
-) -> tuple[list[str], list[int]]:
-    """Tokens and dictionary indices of a text (``what`` names it in messages); raises TextError for too many words,
-    or for none unless ``empty_ok``."""
-    if not isinstance(text, str):
-        raise TextError(f"the {what} must be text")
-    tokens = tokenize(text)
-    if not tokens and not empty_ok:
-        raise TextError(f"There are no words to read: type a {what} of at least one word.")
-    if len(tokens) > max_tokens:
-        raise TextError(
-            f"This {what} has {len(tokens)} words and punctuation marks; the limit is {max_tokens}. Please shorten it."
-        )
-    return tokens, vocab.encode(tokens)
 
 
 @torch.no_grad()

@@ -16,61 +16,22 @@ and the head reads every h_t: logits_t = W_hy h_t + b_y.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import torch
 from torch import nn
 
-CELLS = ("rnn", "lstm", "gru")
-HEADS = ("sigmoid", "softmax", "sigmoid3")
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # row blocks in W_x, W_hh, b_h
-HEAD_CLASSES = {
-    "sigmoid": ("positive",),
-    "softmax": ("negative", "neutral", "positive"),
-    "sigmoid3": ("negative", "neutral", "positive"),
-}
+from .config import CELLS, DECISION_THRESHOLD, GATES, HEAD_CLASSES, HEADS, ModelConfig, class_name
 
-
-@dataclass(frozen=True)
-class ModelConfig:
-    cell: str = "rnn"  # the article's plain tanh RNN
-    head: str = "sigmoid"  # one output: P(positive)
-    hidden_size: int = 64  # small enough to show every unit, large enough for ~82% on SST-2
-    vocab_size: int = 10_000  # the shared dictionary
-
-    def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"unknown cell {self.cell!r}; choose one of {CELLS}")
-        if self.head not in HEADS:
-            raise ValueError(f"unknown head {self.head!r}; choose one of {HEADS}")
-        if self.hidden_size < 1 or self.vocab_size < 2:
-            raise ValueError("hidden_size must be >= 1 and vocab_size >= 2")
-
-    @property
-    def classes(self) -> tuple[str, ...]:
-        return HEAD_CLASSES[self.head]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-DECISION_THRESHOLD = 0.5  # one sigmoid output: positive from here up
+__all__ = ["CELLS", "GATES", "HEADS", "HEAD_CLASSES", "ModelConfig", "SentimentRNN", "class_indices", "class_name"]
 
 
 def class_indices(probs: torch.Tensor) -> torch.Tensor:
-    """The one rule for the class of an answer. (..., C) -> (...).
+    """The one rule for the class of an answer (config.class_index), for a batch. (..., C) -> (...).
 
     One sigmoid output: 1 (positive) if P(positive) >= 0.5, else 0 (negative); several outputs: the largest.
     """
     if probs.shape[-1] == 1:
         return (probs[..., 0] >= DECISION_THRESHOLD).long()
     return probs.argmax(dim=-1)
-
-
-def class_name(probs, head: str) -> str:
-    """The class an answer (C,) of a ``head`` stands for, by the rule of class_indices."""
-    names = ("negative", "positive") if head == "sigmoid" else HEAD_CLASSES[head]
-    return names[int(class_indices(torch.as_tensor(probs)))]
 
 
 def probs_from_logits(logits: torch.Tensor, head: str) -> torch.Tensor:
