@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnn_core.explain.claims import label_agreement_lesson
+from rnn_core.explain.claims import label_agreement_lesson, label_pathway_lesson, share_text
 from rnn_core.figures.shapes import shapes_figure, start_state_figure
 from rnn_core.figures.style import class_label
 from rnn_core.lesson import COND_JUDGES
@@ -63,7 +63,7 @@ st.markdown(
     " · ".join(f"{as_plain(j)} reads it as **{class_label(c)}** (P(positive) = {p:.2f})" for j, (p, c) in verdicts.items())
 )
 card = lm.get_lm(name).card.get("label_agreement", {})
-rates = [f"{as_plain(j)} {card[j]:.0%}" for j in COND_JUDGES if isinstance(card.get(j), float)]
+rates = [f"{as_plain(j)} {share_text(card[j])}" for j in COND_JUDGES if isinstance(card.get(j), float)]
 if rates:
     st.caption(
         f"Of {card.get('samples')} sentences it wrote (half per label, temperature {card.get('temperature')}"
@@ -79,3 +79,7 @@ st.caption(
     "The first hidden state h₀ = tanh(W_label · label): the one input, set before any word. Everything the model "
     "writes afterwards starts from this row; the words it draws are then read back one by one. " + lm.label_reading(name)
 )
+card_rates = {j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)}
+pathways = lm.get_lm(name).card.get("label_pathways", {})
+if card_rates and isinstance(pathways, dict) and pathways:
+    st.markdown("**Where the mood comes from.** " + label_pathway_lesson(card_rates, pathways))

@@ -12,7 +12,9 @@ from rnn_core.explain.forgetting import Case, forgetting, forgetting_lesson
 from rnn_core.lesson import COND_MODEL, FORGETTING_CASES, LM_MODELS
 from rnn_core.model.evaluate import main as evaluate_main
 from rnn_core.model.language import list_language_models, lm_dir, load_language_model, resolve_lm_path
-from rnn_core.model.lm_eval import label_agreement
+from rnn_core.model.lm_eval import PATHWAYS, label_agreement, label_pathways
+
+from .conftest import open_app
 
 SHIPPED = (*LM_MODELS.values(), COND_MODEL)
 MAX_MB = 15  # a fresh clone stays light
@@ -59,6 +61,44 @@ def test_conditional_models_card_agreement_is_recomputed():
     again = label_agreement(model, samples=card["samples"], temperature=card["temperature"])
     for judge in ("rnn-sst2", "gru-sst2"):
         assert again[judge] == pytest.approx(card[judge])
+
+
+def test_conditional_models_card_pathways_are_recomputed():
+    """Each way of reading the label taken out in turn (weights set to zero), the same judges on the same seeds."""
+    model = shipped(COND_MODEL)
+    card = model.card["label_pathways"]
+    again = label_pathways(model)
+    assert set(again) == set(card) == set(PATHWAYS)
+    for pathway, rates in card.items():
+        for judge in ("rnn-sst2", "gru-sst2"):
+            assert again[pathway][judge] == pytest.approx(rates[judge]), (pathway, judge)
+    # taken out, then put back: the model writes as before
+    assert label_agreement(model)["rnn-sst2"] == pytest.approx(model.card["label_agreement"]["rnn-sst2"])
+
+
+def test_the_shapes_page_says_where_the_mood_comes_from():
+    from rnn_core.explain.claims import CHANCE_BAND, PATHWAY_LITTLE, label_pathway_lesson, share_text
+
+    model = shipped(COND_MODEL)
+    rates = {judge: model.card["label_agreement"][judge] for judge in ("rnn-sst2", "gru-sst2")}
+    pathways = model.card["label_pathways"]
+    said = label_pathway_lesson(rates, pathways)
+    mean = {p: sum(r.values()) / len(r) for p, r in pathways.items()}
+    full = sum(rates.values()) / len(rates)
+    bias_carries = mean["without_output_bias"] <= 0.5 + CHANCE_BAND
+    start_adds_little = abs(full - mean["without_first_state_and_word_vector"]) < PATHWAY_LITTLE
+    assert ("carried by the bias" in said) == (bias_carries and start_adds_little)
+    for share in [*rates.values(), *(v for r in pathways.values() for v in r.values())]:
+        assert share_text(share) in said
+    assert share_text(0.795) == "79.5%" and share_text(0.8) == "80%" and share_text(0.455) == "45.5%"
+    at = open_app("pages/shapes.py")
+    assert not at.exception
+    assert any(said in m.value for m in at.markdown)
+    # the other outcomes, in words
+    first, bias = "without_first_state_and_word_vector", "without_output_bias"
+    assert "a coin's share: that is what carries" in label_pathway_lesson({"a": 0.8}, {first: {"a": 0.5}, bias: {"a": 0.78}})
+    assert "Each carries part" in label_pathway_lesson({"a": 0.8}, {first: {"a": 0.7}, bias: {"a": 0.7}})
+    assert label_pathway_lesson({"a": 0.8}, {first: "broken"}) == ""
 
 
 @pytest.mark.parametrize("case_key", list(FORGETTING_CASES))

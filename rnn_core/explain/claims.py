@@ -222,13 +222,19 @@ MOOD_MOSTLY = 0.7  # from this share on, the label steers most of what it writes
 CHANCE_BAND = 0.1  # within this of one half, two labels are told apart no better than a coin would
 
 
+def share_text(share: float) -> str:
+    """A share of 200 sentences as people read it: '80%', '79.5%' (never 79.5% rounded up to 80%)."""
+    whole = round(share * 100)
+    return f"{whole}%" if abs(share * 100 - whole) < 1e-9 else f"{share:.1%}"
+
+
 def label_agreement_lesson(rates: Mapping[str, float]) -> str:
     """What the judges' agreement with the conditional model's label says about the model (rates: judge -> share)."""
     if not rates:
         return ""
     low, high = min(rates.values()), max(rates.values())
     if low >= MOOD_FOLLOWED:
-        return f"At least {low:.0%} of its sentences read as the mood asked for: the one input steers what it writes."
+        return f"At least {share_text(low)} of its sentences read as the mood asked for: the one input steers what it writes."
     if high <= HALF + CHANCE_BAND:
         return (
             "That is about what a coin would give (50%): this model barely uses its one input, and what it writes "
@@ -238,7 +244,49 @@ def label_agreement_lesson(rates: Mapping[str, float]) -> str:
     if low >= MOOD_MOSTLY:
         other = round(1 / (1 - sum(rates.values()) / len(rates)))
         return (
-            f"Between {low:.0%} and {high:.0%}: the label steers most of what it writes, not all of it; about one "
+            f"Between {share_text(low)} and {share_text(high)}: the label steers most of what it writes, not all of it; about one "
             f"sentence in {other} reads as the other mood to them."
         )
-    return f"Between {low:.0%} and {high:.0%}: the label steers what it writes a little, often not at all."
+    return f"Between {share_text(low)} and {share_text(high)}: the label steers what it writes a little, often not at all."
+
+
+PATHWAY_LITTLE = 0.05  # taking a way of reading the label out changes the judges' agreement by less: it adds little
+PATHWAY_NAMES = {
+    "without_first_state_and_word_vector": "h₀ from the label and the label's vector beside each word (W_lx)",
+    "without_output_bias": "the label's bias on every step's scores (b_label)",
+}
+
+
+def _shares(rates: Mapping[str, float]) -> str:
+    return " and ".join(share_text(r) for r in rates.values())
+
+
+def label_pathway_lesson(rates: Mapping[str, float], pathways: Mapping[str, Mapping[str, float]]) -> str:
+    """Which way of reading the label carries the mood: the judges' agreement (judge -> share) with each way taken out
+    in turn (pathway -> judge -> share), against ``rates``, the agreement with every way in."""
+    pathways = {
+        p: r for p, r in pathways.items() if isinstance(r, Mapping) and r and all(isinstance(v, float) for v in r.values())
+    }
+    mean = {p: sum(r.values()) / len(r) for p, r in pathways.items()}
+    if not rates or not mean:
+        return ""
+    full = sum(rates.values()) / len(rates)
+    text = (
+        "Each way of reading the label taken out in turn, the same judges on the same seeds: "
+        + "; ".join(f"without {PATHWAY_NAMES.get(p, p)}, {_shares(pathways[p])}" for p in mean)
+        + f" (with everything in: {_shares(rates)})."
+    )
+    carries = [p for p, m in mean.items() if m <= HALF + CHANCE_BAND]
+    little = [p for p, m in mean.items() if abs(full - m) < PATHWAY_LITTLE]
+    if carries == ["without_output_bias"] and "without_first_state_and_word_vector" in little:
+        return text + (
+            " So this model's mood is carried by the bias added to every step's scores: without it, a coin's share. "
+            "The first hidden state, the one input of the one-to-many drawing, changes next to nothing of how often "
+            "its sentences read as asked."
+        )
+    if carries:
+        said = " and ".join(PATHWAY_NAMES.get(p, p) for p in carries)
+        return text + f" Without {said}, a coin's share: that is what carries the mood."
+    return (
+        text + " Each carries part of the mood: without either, the sentences still read as asked more often than a coin's share."
+    )

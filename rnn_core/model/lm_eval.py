@@ -130,6 +130,31 @@ def label_agreement(
     return out
 
 
+# The ways a conditional model that reads its label at every step can carry it, each taken out in turn (its weights
+# set to zero) to see how much of the mood is left: the label's first hidden state (W_label: h_0 = tanh(0) = 0, as
+# an unconditional model starts) with its vector beside every word (W_lx), or its bias on every step's scores.
+PATHWAYS = {"without_first_state_and_word_vector": ("W_label", "W_lx"), "without_output_bias": ("b_label",)}
+
+
+@torch.no_grad()
+def label_pathways(model: LanguageRNN, judges: tuple[str, ...] = JUDGES, samples: int = SAMPLES) -> dict:
+    """label_agreement of the model with each pathway of PATHWAYS taken out (the same sentences' seeds)."""
+    if not model.reads_label_each_step:
+        return {}
+    out = {}
+    for name, weights in PATHWAYS.items():
+        kept = {w: getattr(model, w).detach().clone() for w in weights}
+        try:
+            for w in weights:
+                getattr(model, w).zero_()
+            agreement = label_agreement(model, judges, samples)
+        finally:
+            for w, value in kept.items():
+                getattr(model, w).copy_(value)
+        out[name] = {j: agreement[j] for j in judges}
+    return out
+
+
 _BASELINES: dict[tuple[str, int], KneserNey] = {}  # per data folder and dictionary size: one fit per process
 
 
@@ -200,5 +225,7 @@ def main(argv: list[str] | None = None) -> None:
         fields = card_fields(dev, test)
         if model.config.labels:  # a conditional model's card also says how often its sentences read as asked
             fields["label_agreement"] = label_agreement(model)
+            if model.reads_label_each_step:  # ... and how much of that each way of reading the label carries
+                fields["label_pathways"] = label_pathways(model)
         update_card(card, fields)
         print(f"updated {card}")

@@ -36,7 +36,16 @@ from .language import (
     load_language_model,
     save_language_model,
 )
-from .lm_eval import binary_labels, card_fields, encode, evaluation, fit_ngram, label_agreement, lm_perplexity
+from .lm_eval import (
+    binary_labels,
+    card_fields,
+    encode,
+    evaluation,
+    fit_ngram,
+    label_agreement,
+    label_pathways,
+    lm_perplexity,
+)
 from .train import optimizer_step
 
 
@@ -328,6 +337,8 @@ def main(argv: list[str] | None = None) -> None:
     card = lm_card(args.preset, cfg, model, summary, dev_eval, test_eval, path)
     if cfg.conditional:
         card["label_agreement"] = label_agreement(model)
+        if model.reads_label_each_step:
+            card["label_pathways"] = label_pathways(model)
     (out / f"{args.preset}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     shown = ("name", "dev_perplexity", "test_perplexity", "ngram_baseline", "train_seconds", "file_mb", "label_agreement")
     print(json.dumps({k: card[k] for k in shown if k in card}))
