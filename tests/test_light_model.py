@@ -4,8 +4,13 @@ by the app's first run."""
 
 from __future__ import annotations
 
+import collections
+import io
+import pickle
+import shutil
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -16,13 +21,13 @@ from rnn_core.explain.pair import light_pair_verdicts
 from rnn_core.explain.trace import trace
 from rnn_core.lesson import CELL_MODELS, DEFAULT_REVIEW, ORDER_PAIR, ORDER_PAIR_READER
 from rnn_core.model.cards import CELL_NAMES
-from rnn_core.model.checkpoint import MODELS_DIR, load_model, save_model
+from rnn_core.model.checkpoint import MODELS_DIR, MODELS_ENV, load_model, save_model
 from rnn_core.model.config import class_name
 from rnn_core.model.files import FORMAT, ModelFileError, check_model_file, read_tensors
 from rnn_core.model.light import LightModel, load_light
 from rnn_core.text.encode import encode_text
 
-from .conftest import ROOT, make_model
+from .conftest import ROOT, make_model, open_app
 
 SHIPPED = sorted(p.stem for p in MODELS_DIR.glob("*.pt"))
 TEXTS = (*ORDER_PAIR, DEFAULT_REVIEW, "a zorblax of a film 🎬 , <b>not</b> dull", "bad " * 60)
@@ -61,8 +66,6 @@ def test_read_tensors_gives_what_torch_load_gives_views_and_half_precision_inclu
 
 
 def test_a_tensor_whose_bytes_are_missing_is_refused(tmp_path):
-    import zipfile
-
     path = tmp_path / "short.pt"
     torch.save({"format": FORMAT, "state_dict": {"W": torch.zeros(100)}}, path)
     short = tmp_path / "shorter.pt"
@@ -136,3 +139,82 @@ def test_the_apps_first_page_runs_without_torch():
     assert done.returncode == 0, done.stderr[-2000:]
     assert "torch imported: False" in done.stdout, done.stdout
     assert "after Word by word: True" in done.stdout, done.stdout
+
+
+class FakeStorage:
+    def __init__(self, key: str, numel: int) -> None:
+        self.key, self.numel = key, numel
+
+
+class FakeTensor:
+    def __init__(self, storage: FakeStorage, offset: int, shape: tuple, stride: tuple, state: dict | None = None):
+        self.storage, self.offset, self.shape, self.stride, self.state = storage, offset, shape, stride, state
+
+
+class Crafter(pickle.Pickler):
+    """Writes records as torch.save does (the same names), with whatever offsets, shapes and strides a test wants."""
+
+    def persistent_id(self, obj):
+        if isinstance(obj, FakeStorage):
+            return ("storage", torch.FloatStorage, obj.key, "cpu", obj.numel)
+        return None
+
+    def reducer_override(self, obj):
+        if isinstance(obj, FakeTensor):
+            args = (obj.storage, obj.offset, obj.shape, obj.stride, False, collections.OrderedDict())
+            return (torch._utils._rebuild_tensor_v2, args) + ((obj.state,) if obj.state else ())
+        return NotImplemented
+
+
+def crafted(path, tensor: FakeTensor, data: bytes):
+    buffer = io.BytesIO()
+    Crafter(buffer, protocol=2).dump({"format": FORMAT, "config": {}, "state_dict": {"W": tensor}})
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("crafted/data.pkl", buffer.getvalue())
+        archive.writestr("crafted/byteorder", b"little")
+        archive.writestr(f"crafted/data/{tensor.storage.key}", data)
+        archive.writestr("crafted/version", b"3\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "offset, shape, stride, state",
+    [
+        (-100_000, (100_003,), (1,), None),  # before the storage: would read the process's memory
+        (0, (10_000, 25_000), (0, 0), None),  # one number repeated a billion times: a 1 GB array from a tiny file
+        (0, (2,), (-1,), None),  # backwards
+        (0, (5,), (1,), None),  # past the end
+        (0, (4,), (1,), {"offset": -100_000}),  # BUILD: the record changed after the checks
+    ],
+)
+def test_crafted_layouts_are_refused_before_any_array_is_made(tmp_path, offset, shape, stride, state):
+    good = crafted(tmp_path / "good.pt", FakeTensor(FakeStorage("0", 4), 0, (2, 2), (2, 1)), bytes(16))
+    np.testing.assert_array_equal(read_tensors(good)["state_dict"]["W"], np.zeros((2, 2), np.float32))
+    bad = crafted(tmp_path / "bad.pt", FakeTensor(FakeStorage("0", 4), offset, shape, stride, state), bytes(16))
+    with pytest.raises(ModelFileError, match="damaged or not a safe PyTorch checkpoint"):
+        check_model_file(bad)
+    with pytest.raises(ModelFileError):
+        read_tensors(bad)
+
+
+def test_records_of_the_wrong_kind_are_refused_with_a_message(tmp_path, monkeypatch):
+    payload = torch.load(MODELS_DIR / "rnn-sst2.pt", weights_only=True)
+    torch.save({**payload, "format": torch.zeros(2)}, tmp_path / "tensor-format.pt")
+    with pytest.raises(ModelFileError, match="not an RNN Lens checkpoint"):
+        check_model_file(tmp_path / "tensor-format.pt")
+    torch.save({**payload, "vocab_sha256": torch.zeros(2)}, tmp_path / "tensor-digest.pt")
+    with pytest.raises(ModelFileError, match="different dictionary"):
+        load_light(tmp_path / "tensor-digest.pt")
+    # a size that is not a whole number: refused when read, and the home page still answers with the others
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for name in CELL_MODELS.values():
+        shutil.copy(MODELS_DIR / f"{name}.pt", folder / f"{name}.pt")
+    odd = {**payload, "config": {**payload["config"], "hidden_size": 64.0}}
+    torch.save(odd, folder / f"{CELL_MODELS['rnn']}.pt")
+    with pytest.raises(ModelFileError, match="whole numbers"):
+        load_light(folder / f"{CELL_MODELS['rnn']}.pt")
+    monkeypatch.setenv(MODELS_ENV, str(folder))
+    at = open_app()
+    assert not at.exception, at.exception
+    assert at.get_by_key("home_pair_chart")

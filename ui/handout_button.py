@@ -9,10 +9,10 @@ import streamlit as st
 
 from rnn_core.explain.export import file_stem
 from rnn_core.lesson import DEFAULT_REVIEW
-from rnn_core.model.files import load_vocab, models_dir
+from rnn_core.model.files import ModelFileError, load_vocab, models_dir
 from rnn_core.text.encode import TextError, encode_text
 
-from .models import session_models
+from .models import app_threads, get_light_model, session_models
 
 
 def current_review() -> str:
@@ -29,6 +29,11 @@ def handout_button(model_name: str) -> None:
     except TextError as err:
         why = f" Not available for this review: {err}"
     own = session_models().get(model_name)
+    if own is None and not why:
+        try:  # read with NumPy (no torch): a file the page could not use is not offered as a handout either
+            get_light_model(model_name)
+        except ModelFileError as err:
+            why = f" Not available for this model: {err}"
     st.download_button(
         "Handout (HTML)",
         data=partial(_build, text, model_name, own, str(models_dir())) if not why else "",
@@ -46,4 +51,5 @@ def handout_button(model_name: str) -> None:
 def _build(text: str, model_name: str, own, folder: str) -> str:
     from .handout import build_handout  # every figure and torch: imported on the first click only
 
+    app_threads()
     return build_handout(text, model_name, own, folder)

@@ -25,8 +25,12 @@ from .router import through_the_router
 
 @st.cache_resource(show_spinner=False)
 def _set_threads() -> None:
-    # Sessions share 2 cores; one thread per request keeps them from fighting over both.
-    import torch  # on the first model a page uses: the first page reads its models without torch
+    app_threads()
+
+
+def app_threads() -> None:
+    """Sessions share 2 cores; one thread per request keeps them from fighting over both."""
+    import torch  # on the first model a page uses (or the handout's click): the first page reads its models without it
 
     torch.set_num_threads(1)
 
@@ -81,7 +85,7 @@ def get_light_model(name: str) -> LightModel:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _load_light(path: str, _stamp: tuple[int, int] | None) -> LightModel:
+def _load_light(path: str, stamp: tuple[int, int] | None) -> LightModel:
     # The file's stamp in the key: a model file replaced under a running server is read again.
     return load_light(path)
 

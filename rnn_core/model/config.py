@@ -26,6 +26,9 @@ class ModelConfig:
     vocab_size: int = 10_000  # the shared dictionary
 
     def __post_init__(self) -> None:
+        sizes = (self.hidden_size, self.vocab_size)
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+            raise ValueError(f"hidden_size and vocab_size must be whole numbers, not {sizes!r}")
         if self.cell not in CELLS:
             raise ValueError(f"unknown cell {self.cell!r}; choose one of {CELLS}")
         if self.head not in HEADS:

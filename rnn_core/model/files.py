@@ -12,10 +12,10 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
+import math
 import os
 import pickle
 import zipfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,21 +84,29 @@ STORAGE_DTYPES = {
 }
 
 
-@dataclass(frozen=True)
-class _Storage:
-    key: str  # the entry data/<key> of the archive
-    dtype: type
-    numel: int
+class _Record:
+    """What the records may build; BUILD (pickle's way to set an object's state afterwards) is refused on it."""
+
+    __slots__ = ()
+
+    def __setstate__(self, _state) -> None:
+        raise pickle.UnpicklingError("refused to set the state of a tensor record")
 
 
-@dataclass(frozen=True)
-class _Tensor:
+class _Storage(_Record):
+    __slots__ = ("key", "dtype", "numel")
+
+    def __init__(self, key: str, dtype: type, numel: int) -> None:
+        self.key, self.dtype, self.numel = key, dtype, numel  # the entry data/<key> of the archive
+
+
+class _Tensor(_Record):
     """A tensor as the records describe it: where its numbers are and how they are laid out (in elements)."""
 
-    storage: _Storage
-    offset: int
-    shape: tuple[int, ...]
-    stride: tuple[int, ...]
+    __slots__ = ("storage", "offset", "shape", "stride")
+
+    def __init__(self, storage: _Storage, offset: int, shape: tuple[int, ...], stride: tuple[int, ...]) -> None:
+        self.storage, self.offset, self.shape, self.stride = storage, offset, shape, stride
 
     def array(self, raw: bytes) -> np.ndarray:
         flat = np.frombuffer(raw, dtype=self.storage.dtype, count=self.storage.numel)
@@ -111,11 +119,16 @@ class _Tensor:
         return np.ascontiguousarray(view)
 
     def fits(self) -> bool:
-        """The last element the layout reaches lies inside the storage."""
-        if any(n == 0 for n in self.shape):
-            return self.offset <= self.storage.numel
-        reach = self.offset + sum((n - 1) * s for n, s in zip(self.shape, self.stride))
-        return 0 <= reach < self.storage.numel and all(s >= 0 for s in self.stride)
+        """The layout stays inside the storage: no negative offset, size or stride, every element it reaches within
+        the storage, and no more elements than the storage holds (a checkpoint of plain tensors never repeats one;
+        a crafted shape cannot make an array larger than the file)."""
+        numel, offset, shape, stride = self.storage.numel, self.offset, self.shape, self.stride
+        if numel < 0 or offset < 0 or any(n < 0 for n in shape) or any(s < 0 for s in stride) or len(shape) != len(stride):
+            return False
+        if math.prod(shape) == 0:
+            return offset <= numel
+        reach = offset + sum((n - 1) * s for n, s in zip(shape, stride))
+        return reach < numel and math.prod(shape) <= numel
 
 
 def _rebuild_tensor(storage, offset, shape, stride, *_rest) -> _Tensor:
@@ -125,21 +138,29 @@ def _rebuild_tensor(storage, offset, shape, stride, *_rest) -> _Tensor:
 
 
 class _Records(pickle.Unpickler):
-    """Unpickles a checkpoint's records; the only names it knows are those of plain tensors."""
+    """Unpickles a checkpoint's records; the only names it knows are those of plain tensors. Each name found is a
+    new function object, so a BUILD aimed at it changes nothing that outlives this file."""
 
     def find_class(self, module: str, name: str):
         if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-            return _rebuild_tensor
+            return lambda *args: _rebuild_tensor(*args)
         if (module, name) == ("collections", "OrderedDict"):
-            return collections.OrderedDict
+            return lambda *args: collections.OrderedDict(*args)
         if module == "torch" and name in STORAGE_DTYPES:
-            return STORAGE_DTYPES[name]
+            return _StorageType(name)
         raise pickle.UnpicklingError(f"refused to load {module}.{name}")
 
     def persistent_load(self, pid):
-        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage" and pid[1] in STORAGE_DTYPES.values()):
+        if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage" and isinstance(pid[1], _StorageType)):
             raise pickle.UnpicklingError("an unknown kind of storage")
-        return _Storage(str(pid[2]), pid[1], int(pid[4]))
+        return _Storage(str(pid[2]), STORAGE_DTYPES[pid[1].name], int(pid[4]))
+
+
+class _StorageType(_Record):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
 def _tensors_in(value) -> list[_Tensor]:
@@ -190,7 +211,7 @@ def read_tensors(path: str | Path, expected: str = FORMAT, arrays: bool = True) 
     except Exception as err:  # a damaged zip, a pickle with code in it, a text file...
         first_line = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
         raise ModelFileError(f"{path}: {DAMAGED} ({first_line})") from None
-    if not isinstance(payload, dict) or payload.get("format") != expected:
+    if not isinstance(payload, dict) or not isinstance(payload.get("format"), str) or payload["format"] != expected:
         raise ModelFileError(f"{path}: not an RNN Lens checkpoint (expected format {expected!r})")
     return payload
 

@@ -68,7 +68,15 @@ def load_light(name_or_path: str | Path) -> LightModel:
             raise ValueError("shapes differ")
     except Exception as err:
         raise ModelFileError(f"{path}: weights do not fit the model it describes ({err})") from None
-    if payload.get("vocab_sha256") != vocab_digest(vocab) or config.vocab_size != len(vocab):
+    digest = payload.get("vocab_sha256")
+    if not isinstance(digest, str) or digest != vocab_digest(vocab) or config.vocab_size != len(vocab):
         raise ModelFileError(f"{path}: trained with a different dictionary")
     card_path = path.with_suffix(".json")
-    return LightModel(path.stem, config, weights, vocab, read_card(card_path) if card_path.is_file() else {})
+    model = LightModel(path.stem, config, weights, vocab, read_card(card_path) if card_path.is_file() else {})
+    try:  # one word through every equation: whatever the weights hold, the page asks nothing it cannot answer
+        answer = model.final_probs([0])
+        if answer.shape != (len(config.classes),):
+            raise ValueError(f"an answer of shape {answer.shape}")
+    except Exception as err:
+        raise ModelFileError(f"{path}: weights do not fit the model it describes ({err})") from None
+    return model
