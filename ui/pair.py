@@ -35,7 +35,5 @@ def get_light_pair_verdicts(models: dict[str, str], texts: tuple[str, str], expe
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _pair_verdicts(
-    models: dict[str, str], texts: tuple[str, str], expected: tuple[str, str], stamps: tuple
-) -> list[PairVerdict]:
+def _pair_verdicts(models: dict[str, str], texts: tuple[str, str], expected: tuple[str, str], stamps: tuple) -> list[PairVerdict]:
     return light_pair_verdicts({label: get_light_model(name) for label, name in models.items()}, texts, expected)
