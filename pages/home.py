@@ -46,9 +46,15 @@ if models:
     st.plotly_chart(fig, key="home_pair_chart", **chart_options("home", " ".join(ORDER_PAIR), "pair"))
     st.markdown(pair_lesson(verdicts))
     names = ", ".join(f"{label}: {name}" for label, name in models.items())
+    count = {1: "one trained model", 2: "two trained models", 3: "three trained models"}.get(len(models), "trained models")
+    not_shown = (
+        f" Not shown: {', '.join(missing)} (its file is missing, cannot be read, or holds another kind of cell)."
+        if missing
+        else ""
+    )
     st.caption(
-        f"Live answers of three trained models ({names}): P(positive) after the last word; the bar's colour is the "
-        "model's verdict (0.5 and above: positive), ✓ where it agrees with a reader. Try the pair on Word by word."
+        f"Live answers of {count} ({names}): P(positive) after the last word; the bar's colour is the "
+        "model's verdict (0.5 and above: positive), ✓ where it agrees with a reader. Try the pair on Word by word." + not_shown
     )
 else:
     st.info(f"None of the models {', '.join(CELL_MODELS.values())} could be loaded, so their verdicts are not shown.")

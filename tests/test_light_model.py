@@ -218,3 +218,5 @@ def test_records_of_the_wrong_kind_are_refused_with_a_message(tmp_path, monkeypa
     at = open_app()
     assert not at.exception, at.exception
     assert at.get_by_key("home_pair_chart")
+    said = " ".join(c.value for c in at.caption)
+    assert "Live answers of two trained models" in said and f"Not shown: {CELL_MODELS['rnn']}" in said
