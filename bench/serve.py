@@ -76,7 +76,7 @@ def _start(app_file: Path, port: int) -> tuple[subprocess.Popen, float, float]:
     raise RuntimeError("streamlit did not answer its health check within 120 s")
 
 
-def _one_start(browser, app_file: Path, first_page: str | None, visit: tuple[str, ...]) -> dict:
+def _one_start(browser, app_file: Path, first_page: str | None, visit: tuple[str, ...], reading: float = 0.0) -> dict:
     port = free_port()
     proc, t0, health = _start(app_file, port)
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
@@ -95,10 +95,14 @@ def _one_start(browser, app_file: Path, first_page: str | None, visit: tuple[str
         if not first_page:
             home = home_chart  # the baseline's first page is its chart
         _no_exception(page, app_file)
+        clicks = {}
         if first_page:
+            time.sleep(reading)  # a visitor reading the home page before following the link
+            clicked = time.perf_counter()
             nav.get_by_role("link", name=first_page).click()
             page.wait_for_function(JS_DONE, arg=first_page, timeout=120_000, polling=20)
             first_chart = time.perf_counter() - t0
+            clicks["click_to_done"] = time.perf_counter() - clicked
             _no_exception(page, app_file)
         for title in visit:
             nav.get_by_role("link", name=title).click()
@@ -108,8 +112,8 @@ def _one_start(browser, app_file: Path, first_page: str | None, visit: tuple[str
     finally:
         context.close()
         stop_server(proc)
-    return {"health": health, "home": home, "home_chart": home_chart, "first_chart": first_chart, "idle_rss_mb": idle_mb,
-            "peak_rss_mb": peak_mb}  # fmt: skip
+    return {"health": health, "home": home, "home_chart": home_chart, "first_chart": first_chart,
+            **clicks, "idle_rss_mb": idle_mb, "peak_rss_mb": peak_mb}  # fmt: skip
 
 
 def cold_start(repeats: int, all_pages: bool) -> dict:
@@ -140,7 +144,7 @@ def cold_start(repeats: int, all_pages: bool) -> dict:
     return out
 
 
-def cold_start_against(before: Path, repeats: int) -> dict:
+def cold_start_against(before: Path, repeats: int, reading: float = 0.0) -> dict:
     """Cold start of this checkout's app against another checkout's (``before``: a folder holding app.py), interleaved
     in one run: process start to health, to the home page, to its chart and to Word by word done; ratios after/before."""
     from playwright.sync_api import sync_playwright
@@ -150,11 +154,11 @@ def cold_start_against(before: Path, repeats: int) -> dict:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for _ in range(repeats):
-                runs["before"].append(_one_start(browser, before / "app.py", "Word by word", ()))
-                runs["after"].append(_one_start(browser, ROOT / "app.py", "Word by word", ()))
+                runs["before"].append(_one_start(browser, before / "app.py", "Word by word", (), reading))
+                runs["after"].append(_one_start(browser, ROOT / "app.py", "Word by word", (), reading))
         finally:
             browser.close()
-    keys = ("health", "home", "home_chart", "first_chart", "idle_rss_mb", "peak_rss_mb")
+    keys = ("health", "home", "home_chart", "first_chart", "click_to_done", "idle_rss_mb", "peak_rss_mb")
     out: dict = {name: {key: stats([r[key] for r in rs]) for key in keys} for name, rs in runs.items()}
     out["ratio"] = {key: stats([a[key] / b[key] for a, b in zip(runs["after"], runs["before"])]) for key in keys}
     return out
@@ -169,8 +173,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Cold start of this checkout against another (e.g. the commit before a change).")
     parser.add_argument("--before", type=Path, required=True, help="a checkout of the app to compare with (folder with app.py)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--read", type=float, default=0.0, help="seconds on the home page, after its chart, before the click")
     args = parser.parse_args()
-    res = cold_start_against(args.before.resolve(), args.repeats)
+    res = cold_start_against(args.before.resolve(), args.repeats, args.read)
     rows = [[key, ms(res["before"][key]) if "mb" not in key else f"{res['before'][key]['median']:.0f} MB",
              ms(res["after"][key]) if "mb" not in key else f"{res['after'][key]['median']:.0f} MB", times_x(res["ratio"][key])]
             for key in res["ratio"]]  # fmt: skip

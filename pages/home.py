@@ -6,6 +6,7 @@ from rnn_core.explain.pair import pair_lesson
 from rnn_core.figures.verdicts import pair_figure
 from rnn_core.lesson import CELL_MODELS, ORDER_PAIR, ORDER_PAIR_READER
 from ui.figures import cached_figure, chart_options, presenter
+from ui.models import prepare_the_tour
 from ui.pair import get_light_pair_verdicts, light_cell_models
 
 st.title("RNN Lens")
@@ -93,3 +94,4 @@ st.page_link(
     label="**Train your own**: watch a network learn, and the memory task where a plain RNN fails.",
     icon=":material/model_training:",
 )
+prepare_the_tour()  # the tour's next pages import torch; the first page is drawn by now

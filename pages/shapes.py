@@ -82,4 +82,4 @@ st.caption(
 card_rates = {j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)}
 pathways = lm.get_lm(name).card.get("label_pathways", {})
 if card_rates and isinstance(pathways, dict) and pathways:
-    st.markdown("**Where the mood comes from.** " + label_pathway_lesson(card_rates, pathways))
+    st.markdown("**Where the mood comes from.** " + label_pathway_lesson(card_rates, pathways, card.get("samples")))

@@ -157,7 +157,9 @@ def test_pair_lesson_says_who_is_right_and_why_a_plain_rnn_is_not():
     assert "adds up the evidence" in text and "gates of the LSTM and GRU" in text
     assert claims.pair_lesson([verdict("RNN", "negative", "positive")]).startswith("RNN tells the two apart")
     everyone = claims.pair_lesson([verdict("RNN", "negative", "positive"), verdict("GRU", "negative", "positive")])
-    assert everyone.startswith("RNN and GRU all tell the two apart") and "adds up" not in everyone
+    assert everyone.startswith("RNN and GRU both tell the two apart") and "adds up" not in everyone
+    three = [verdict(m, "negative", "positive") for m in ("RNN", "LSTM", "GRU")]
+    assert claims.pair_lesson(three).startswith("RNN, LSTM and GRU all tell the two apart")
     nobody = claims.pair_lesson([verdict("RNN", "positive", "negative"), verdict("GRU", "positive", "positive")])
     assert nobody.startswith("None of them") and "RNN reads both the wrong way round" in nobody and "gates" not in nobody
 

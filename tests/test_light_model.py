@@ -118,27 +118,33 @@ def test_a_model_that_does_not_fit_its_config_is_refused(tmp_path, tiny_vocab):
 
 FIRST_RUN = """
 import sys
+if sys.argv[2] == "without torch":
+    sys.modules["torch"] = None  # any import of torch now fails
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
 assert not at.exception, at.exception
 assert at.get_by_key("home_pair_chart")
-print("torch imported:", "torch" in sys.modules)
-at.switch_page("pages/word_by_word.py").run()
-assert not at.exception, at.exception
-print("after Word by word:", "torch" in sys.modules)
+print("home page drawn")
+if sys.argv[2] == "with torch":
+    at.switch_page("pages/word_by_word.py").run()
+    assert not at.exception, at.exception
+    print("after Word by word:", "torch" in sys.modules)
 """
 
 
 @pytest.mark.skipif(not SHIPPED, reason="no shipped models in assets/models")
-def test_the_apps_first_page_runs_without_torch():
-    """A cold start's first chart waits for no torch: the home page and the sidebar import none of it (the first
-    model a later page uses brings it)."""
+@pytest.mark.parametrize("mode", ["without torch", "with torch"])
+def test_the_apps_first_page_needs_no_torch(mode):
+    """A cold start's first chart waits for no torch: the home page and the sidebar are drawn with torch unavailable
+    (the tour's next pages are then prepared in the background, and fail quietly there); with torch, Word by word
+    works after it."""
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_RUN, str(ROOT / "app.py")], capture_output=True, text=True, timeout=300, cwd=ROOT
+        [sys.executable, "-c", FIRST_RUN, str(ROOT / "app.py"), mode], capture_output=True, text=True, timeout=300, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "torch imported: False" in done.stdout, done.stdout
-    assert "after Word by word: True" in done.stdout, done.stdout
+    assert "home page drawn" in done.stdout, done.stdout
+    if mode == "with torch":
+        assert "after Word by word: True" in done.stdout, done.stdout
 
 
 class FakeStorage:

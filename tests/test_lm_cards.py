@@ -82,12 +82,13 @@ def test_the_shapes_page_says_where_the_mood_comes_from():
     model = shipped(COND_MODEL)
     rates = {judge: model.card["label_agreement"][judge] for judge in ("rnn-sst2", "gru-sst2")}
     pathways = model.card["label_pathways"]
-    said = label_pathway_lesson(rates, pathways)
+    said = label_pathway_lesson(rates, pathways, model.card["label_agreement"]["samples"])
     mean = {p: sum(r.values()) / len(r) for p, r in pathways.items()}
     full = sum(rates.values()) / len(rates)
     bias_carries = mean["without_output_bias"] <= 0.5 + CHANCE_BAND
     start_adds_little = abs(full - mean["without_first_state_and_word_vector"]) < PATHWAY_LITTLE
-    assert ("carried by the bias" in said) == (bias_carries and start_adds_little)
+    assert ("writes its mood through the bias" in said) == (bias_carries and start_adds_little)
+    assert f"the same {model.card['label_agreement']['samples']} sentences" in said
     for share in [*rates.values(), *(v for r in pathways.values() for v in r.values())]:
         assert share_text(share) in said
     assert share_text(0.795) == "79.5%" and share_text(0.8) == "80%" and share_text(0.455) == "45.5%"
@@ -96,7 +97,7 @@ def test_the_shapes_page_says_where_the_mood_comes_from():
     assert any(said in m.value for m in at.markdown)
     # the other outcomes, in words
     first, bias = "without_first_state_and_word_vector", "without_output_bias"
-    assert "a coin's share: that is what carries" in label_pathway_lesson({"a": 0.8}, {first: {"a": 0.5}, bias: {"a": 0.78}})
+    assert "So the mood is carried by h₀" in label_pathway_lesson({"a": 0.8}, {first: {"a": 0.5}, bias: {"a": 0.78}})
     assert "Each carries part" in label_pathway_lesson({"a": 0.8}, {first: {"a": 0.7}, bias: {"a": 0.7}})
     assert label_pathway_lesson({"a": 0.8}, {first: "broken"}) == ""
 

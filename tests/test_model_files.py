@@ -133,6 +133,8 @@ def test_card_words_without_streamlit():
     assert card_line(card) == "LSTM cell, 3 sigmoids output, test accuracy 84.3% on 1,821 sentences"
     assert short_label("m", {}) == "m" and card_line({}) == ""
     assert short_label("m", {"cell": "gru", "head": "softmax"}) == "m · GRU, softmax"  # a card without a score
+    memory = {"cell": "rnn", "head": "sigmoid", "test_accuracy": 1.0, "test_n": 500, "task": "memory task, L = 20"}
+    assert card_line(memory) == "RNN cell, sigmoid output, held-out accuracy 100.0% on 500 memory-task sequences"
 
 
 def test_the_picker_checks_files_without_building_models(models_folder):

@@ -5,6 +5,9 @@ Caching lives here: models once per process (read-only, eval mode), shared by ev
 
 from __future__ import annotations
 
+import importlib
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +69,29 @@ def get_model(name: str) -> SentimentRNN:
     if name in session_models():
         return session_models()[name]
     return _load_model(str(resolve_model_path(name)))
+
+
+# What the pages after the first one need first: imported in the background while the first page's reader reads it,
+# so that the next page does not wait for torch (about a second of a cold start). It starts TOUR_DELAY seconds after
+# the first page's script has run: started at once, it competed with the browser drawing that page's chart (3.6 ->
+# 4.1 s after a cold start, bench.serve).
+TOUR_MODULES = ("torch", "rnn_core.model.checkpoint", "rnn_core.explain.trace", "rnn_core.explain.gradients")
+TOUR_DELAY = 1.5
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_the_tour() -> None:
+    """Once per server process: import TOUR_MODULES on a background thread (the first page itself needs none)."""
+    threading.Thread(target=_import_quietly, args=(TOUR_MODULES, TOUR_DELAY), name="rnn-lens-tour", daemon=True).start()
+
+
+def _import_quietly(names: tuple[str, ...], delay: float) -> None:
+    time.sleep(delay)
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the page that needs it imports it again and says what is wrong
+            return
 
 
 @st.cache_resource(show_spinner="Loading the model...")

@@ -250,20 +250,22 @@ def label_agreement_lesson(rates: Mapping[str, float]) -> str:
     return f"Between {share_text(low)} and {share_text(high)}: the label steers what it writes a little, often not at all."
 
 
-PATHWAY_LITTLE = 0.05  # taking a way of reading the label out changes the judges' agreement by less: it adds little
+PATHWAY_LITTLE = 0.05  # switching a way of reading the label off changes the judges' agreement by less: no difference
 PATHWAY_NAMES = {
-    "without_first_state_and_word_vector": "h₀ from the label and the label's vector beside each word (W_lx)",
-    "without_output_bias": "the label's bias on every step's scores (b_label)",
+    "without_first_state_and_word_vector": "h₀ made from the label, together with the label's vector beside each word (W_lx)",
+    "without_output_bias": "the label's bias on every word's score (b_label)",
 }
 
 
 def _shares(rates: Mapping[str, float]) -> str:
-    return " and ".join(share_text(r) for r in rates.values())
+    return ", ".join(f"{judge} {share_text(r)}" for judge, r in rates.items())
 
 
-def label_pathway_lesson(rates: Mapping[str, float], pathways: Mapping[str, Mapping[str, float]]) -> str:
-    """Which way of reading the label carries the mood: the judges' agreement (judge -> share) with each way taken out
-    in turn (pathway -> judge -> share), against ``rates``, the agreement with every way in."""
+def label_pathway_lesson(
+    rates: Mapping[str, float], pathways: Mapping[str, Mapping[str, float]], samples: int | None = None
+) -> str:
+    """Which way of reading the label carries the mood: the judges' agreement (judge -> share) with each way switched
+    off in turn (pathway -> judge -> share), against ``rates``, the agreement with every way on."""
     pathways = {
         p: r for p, r in pathways.items() if isinstance(r, Mapping) and r and all(isinstance(v, float) for v in r.values())
     }
@@ -271,22 +273,24 @@ def label_pathway_lesson(rates: Mapping[str, float], pathways: Mapping[str, Mapp
     if not rates or not mean:
         return ""
     full = sum(rates.values()) / len(rates)
+    sentences = f"{samples} sentences" if isinstance(samples, int) else "sentences"
+    chance = [p for p, m in mean.items() if m <= HALF + CHANCE_BAND]
+    same = [p for p, m in mean.items() if abs(full - m) < PATHWAY_LITTLE]
+    parts = []
+    for p in mean:
+        effect = " (no difference)" if p in same else " (no better than guessing, 50%)" if p in chance else ""
+        parts.append(f"switching off {PATHWAY_NAMES.get(p, p)}: {_shares(pathways[p])}{effect}")
     text = (
-        "Each way of reading the label taken out in turn, the same judges on the same seeds: "
-        + "; ".join(f"without {PATHWAY_NAMES.get(p, p)}, {_shares(pathways[p])}" for p in mean)
-        + f" (with everything in: {_shares(rates)})."
+        f"The model's ways of reading its label were switched off one at a time, and the same two sentiment models "
+        f"judged the same {sentences} again. With everything on: {_shares(rates)}; " + "; ".join(parts) + "."
     )
-    carries = [p for p, m in mean.items() if m <= HALF + CHANCE_BAND]
-    little = [p for p, m in mean.items() if abs(full - m) < PATHWAY_LITTLE]
-    if carries == ["without_output_bias"] and "without_first_state_and_word_vector" in little:
+    if chance == ["without_output_bias"] and "without_first_state_and_word_vector" in same:
         return text + (
-            " So this model's mood is carried by the bias added to every step's scores: without it, a coin's share. "
-            "The first hidden state, the one input of the one-to-many drawing, changes next to nothing of how often "
-            "its sentences read as asked."
+            " So this model writes its mood through the bias the label adds to every word's score. Its first hidden "
+            "state, the one input of the one-to-many drawing, is set from the label, but training did not make it "
+            "matter: it makes no measurable difference to how often a sentence reads as asked."
         )
-    if carries:
-        said = " and ".join(PATHWAY_NAMES.get(p, p) for p in carries)
-        return text + f" Without {said}, a coin's share: that is what carries the mood."
-    return (
-        text + " Each carries part of the mood: without either, the sentences still read as asked more often than a coin's share."
-    )
+    if chance:
+        said = " and ".join(PATHWAY_NAMES.get(p, p) for p in chance)
+        return text + f" So the mood is carried by {said}: without it, no better than guessing."
+    return text + " Each carries part of the mood: without either, the sentences still read as asked more often than guessing."

@@ -51,7 +51,7 @@ def pair_lesson(verdicts: Sequence[PairVerdict]) -> str:
     right = [v.model for v in verdicts if v.both_right]
     wrong = [v for v in verdicts if not v.both_right]
     if not wrong:
-        who = f"{join(right)} all tell" if len(right) > 1 else f"{join(right)} tells"
+        who = {1: f"{join(right)} tells", 2: f"{join(right)} both tell"}.get(len(right), f"{join(right)} all tell")
         return f"{who} the two apart: what has been read is carried in the hidden state, in order."
     said = []
     for v in wrong:

@@ -27,5 +27,7 @@ def card_line(card: dict) -> str:
     parts = [f"{CELL_NAMES.get(card.get('cell'), '?')} cell", f"{HEAD_NAMES.get(card.get('head'), '?')} output"]
     acc, n = _accuracy(card), card.get("test_n")
     if acc is not None:
-        parts.append(f"test accuracy {acc:.1%}" + (f" on {n:,} sentences" if isinstance(n, int) else ""))
+        memory = str(card.get("task", "")).startswith("memory")  # a model of Train your own's memory task
+        what, score = ("memory-task sequences", "held-out accuracy") if memory else ("sentences", "test accuracy")
+        parts.append(f"{score} {acc:.1%}" + (f" on {n:,} {what}" if isinstance(n, int) else ""))
     return ", ".join(parts)
