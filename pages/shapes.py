@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnn_core.explain.claims import label_agreement_lesson, label_pathway_lesson, share_text
+from rnn_core.explain.claims import label_agreement_lesson, label_pathway_lesson, label_strength_lesson, share_text
 from rnn_core.figures.shapes import shapes_figure, start_state_figure
 from rnn_core.figures.style import class_label
 from rnn_core.lesson import COND_JUDGES
@@ -83,3 +83,6 @@ card_rates = {j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)}
 pathways = lm.get_lm(name).card.get("label_pathways", {})
 if card_rates and isinstance(pathways, dict) and pathways:
     st.markdown("**Where the mood comes from.** " + label_pathway_lesson(card_rates, pathways, card.get("samples")))
+strength_said = label_strength_lesson(lm.get_lm(name).card.get("label_strength", {}), COND_JUDGES)
+if strength_said:
+    st.markdown("**How strongly the label counts.** " + strength_said)

@@ -12,7 +12,7 @@ from rnn_core.explain.forgetting import Case, forgetting, forgetting_lesson
 from rnn_core.lesson import COND_MODEL, FORGETTING_CASES, LM_MODELS
 from rnn_core.model.evaluate import main as evaluate_main
 from rnn_core.model.language import list_language_models, lm_dir, load_language_model, resolve_lm_path
-from rnn_core.model.lm_eval import PATHWAYS, label_agreement, label_pathways
+from rnn_core.model.lm_mood import PATHWAYS, label_agreement, label_pathways
 
 from .conftest import open_app
 
@@ -129,3 +129,37 @@ def test_the_shapes_page_says_what_the_label_agreement_means():
     assert "coin" in label_agreement_lesson({"a": 0.52, "b": 0.47})
     assert label_agreement_lesson({"a": 0.7, "b": 0.5}).startswith("Between 50% and 70%")
     assert "one sentence in 4 reads as the other mood" in label_agreement_lesson({"a": 0.78, "b": 0.72})
+
+
+def test_conditional_models_label_strength_is_recomputed():
+    """The strength in the file is the card's; at it every judge reaches the target on the calibration sentences, at
+    the strength tried before it some judge does not (the shares recomputed from the model and the judges)."""
+    from rnn_core.model.checkpoint import load_model
+    from rnn_core.model.lm_mood import JUDGES, MOOD_AIM, calibration_shares, with_strength
+
+    model = shipped(COND_MODEL)
+    card = model.card["label_strength"]
+    strength = model.config.label_strength
+    assert card["strength"] == strength and card["reached"] and card["target"] > MOOD_AIM
+    judges = {name: load_model(name) for name in JUDGES}
+    tried = [float(s) for s in card["tried"]]
+    assert tried == sorted(tried) and tried[-1] == strength
+    for s in tried[-2:]:
+        shares = calibration_shares(with_strength(model, s), judges)
+        assert shares == {j: pytest.approx(card["tried"][f"{s:g}"][j]) for j in JUDGES}, s
+        assert all(v >= card["target"] for v in shares.values()) == (s == strength), s
+    with_strength(model, strength)
+    assert card["tried"][f"{strength:g}"]["dev_perplexity"] == pytest.approx(model.card["dev_perplexity"], rel=1e-4)
+    assert all(model.card["label_agreement"][j] >= MOOD_AIM for j in JUDGES)  # the aim, on the card's own sentences
+
+
+def test_the_shapes_page_says_how_strongly_the_label_counts():
+    from rnn_core.explain.claims import label_strength_lesson, share_text
+
+    card = shipped(COND_MODEL).card["label_strength"]
+    said = label_strength_lesson(card, ("rnn-sst2", "gru-sst2"))
+    chosen, trained = card["tried"][f"{card['strength']:g}"], card["tried"]["1"]
+    assert f"count {card['strength']:g} times" in said and f"reached {share_text(card['target'])}" in said
+    for judge in ("rnn-sst2", "gru-sst2"):
+        assert f"{judge} {share_text(chosen[judge])}" in said and f"{judge} {share_text(trained[judge])}" in said
+    assert f"{trained['dev_perplexity']:.1f} as trained, {chosen['dev_perplexity']:.1f} now" in said

@@ -84,9 +84,11 @@ def label_reading(name: str) -> str:
     """How the conditional model reads its label after h_0, in a sentence for the page."""
     if not reads_label_each_step(name):
         return "The label is not read again: after h₀ only the words carry it."
+    strength = get_lm(name).config.label_strength
+    counted = "" if strength == 1 else f", counted {strength:g} times,"
     return (
-        "The label is read again at every step: its vector (W_lx) is added to each word's and its bias (b_label) to "
-        "each step's scores, so every next-word choice depends on the label directly, however long the sentence."
+        f"The label is read again at every step: its vector (W_lx) is added to each word's and its bias (b_label){counted} "
+        "to each step's scores, so every next-word choice depends on the label directly, however long the sentence."
     )
 
 

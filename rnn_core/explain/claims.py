@@ -223,9 +223,8 @@ CHANCE_BAND = 0.1  # within this of one half, two labels are told apart no bette
 
 
 def share_text(share: float) -> str:
-    """A share of 200 sentences as people read it: '80%', '79.5%' (never 79.5% rounded up to 80%)."""
-    whole = round(share * 100)
-    return f"{whole}%" if abs(share * 100 - whole) < 1e-9 else f"{share:.1%}"
+    """A share of 200 or 400 sentences as people read it: '80%', '79.5%', '84.75%' (never rounded up to the aim)."""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def label_agreement_lesson(rates: Mapping[str, float]) -> str:
@@ -294,3 +293,48 @@ def label_pathway_lesson(
         said = " and ".join(PATHWAY_NAMES.get(p, p) for p in chance)
         return text + f" So the mood is carried by {said}: without it, no better than guessing."
     return text + " Each carries part of the mood: without either, the sentences still read as asked more often than guessing."
+
+
+def _trained_and_set(calibration: Mapping) -> tuple[dict, dict] | None:
+    """The tried entries for strength 1 (as trained) and for the strength set, if the card has both."""
+    if not isinstance(calibration, Mapping):
+        return None
+    tried = calibration.get("tried")
+    strength = calibration.get("strength")
+    if not isinstance(tried, Mapping) or not isinstance(strength, int | float) or isinstance(strength, bool):
+        return None
+    trained, chosen = tried.get("1"), tried.get(f"{strength:g}")
+    if not isinstance(trained, Mapping) or not isinstance(chosen, Mapping):
+        return None
+    return dict(trained), dict(chosen)
+
+
+def label_strength_lesson(calibration: Mapping, judges: Sequence[str]) -> str:
+    """Why the label's bias counts ``strength`` times in what the conditional model writes, from its card's
+    calibration (lm_mood.calibrate_strength): what the judges made of the held-out sentences as trained and as set,
+    and the dev perplexity it costs."""
+    pair = _trained_and_set(calibration)
+    if pair is None or not judges:
+        return ""
+    trained, chosen = pair
+    strength, samples = calibration["strength"], calibration.get("samples")
+    shares = [(j, trained.get(j), chosen.get(j)) for j in judges]
+    if not all(isinstance(a, float) and isinstance(b, float) for _, a, b in shares):
+        return ""
+    before = ", ".join(f"{j} {share_text(a)}" for j, a, _ in shares)
+    after = ", ".join(f"{j} {share_text(b)}" for j, _, b in shares)
+    other = f"{samples} other sentences" if isinstance(samples, int) else "other sentences"
+    if strength == 1:
+        reached = "" if calibration.get("reached") else f", short of {share_text(calibration.get('target', 0))}"
+        return f"Its label's bias counts once, as trained: the judges called {before} of {other} as asked{reached}."
+    ppl = [trained.get("dev_perplexity"), chosen.get("dev_perplexity")]
+    cost = (
+        f" The price: it fits real sentences a little less well (dev perplexity {ppl[0]:.1f} as trained, {ppl[1]:.1f} now)."
+        if all(isinstance(p, float) for p in ppl)
+        else ""
+    )
+    return (
+        f"After training, its label's bias was set to count {strength:g} times: as trained (once), the judges called "
+        f"{before} of {other} (seeds other than the ones above) as asked; at {strength:g} times, {after}. {strength:g} is the "
+        f"smallest strength tried at which every judge reached {share_text(calibration.get('target', 0))}.{cost}"
+    )

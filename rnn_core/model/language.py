@@ -12,7 +12,8 @@ space (so W_e W_p plays the sentiment models' W_hy). The cell's input column is 
 state made from its one input, the label: state_0 = W_label[:, label], h_0 = tanh of its first H values (lstm:
 c_0 = the other H). With ``label_every_step`` the label is also read beside every word: its vector W_lx[:, label]
 (E) is added to each word vector, and its output bias b_label[:, label] (V) to each step's logits, so the mood is
-not forgotten after a few words. Files are saved and loaded with the checkpoints' safety rules (tensors only, weights_only).
+not forgotten after a few words; ``label_strength`` multiplies that bias (1 as trained; lm_mood sets it after
+training, from what the sentiment models make of the sentences the model writes). Files are saved and loaded with the checkpoints' safety rules (tensors only, weights_only).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ LM_DIR = ASSETS / "lm"  # kept apart from assets/models, whose every .pt the sen
 LM_ENV = "RNN_LENS_LM"  # another folder for language models (tests)
 LM_FORMAT = "rnn-lens-lm/1"
 LABELS = ("negative", "positive")  # the conditional model's inputs, in the order of W_label's columns
+MAX_STRENGTH = 10.0  # the most a model's label bias may be multiplied by (a damaged card, not a design)
 MAX_SENTENCE = 60  # the most words a model writes from nothing (the treebank's longest sentence has 56 tokens)
 WRITE_TEMPERATURE = 0.7  # a sentence written from a label: at 1 a model this small writes word salad, at 0.7 sentences
 WRITE_UNKNOWN = False  # ...and without <unk>, a word nobody can read (the tenth most frequent token in the treebank)
@@ -46,12 +48,16 @@ class LanguageConfig:
     vocab_size: int = 10_001  # the shared dictionary and <eos>
     labels: int = 0  # > 0: a conditional model whose first hidden state comes from one of this many labels
     label_every_step: bool = False  # a conditional model that also reads its label beside every word (W_lx, b_label)
+    label_strength: float = 1.0  # how many times b_label counts in the scores (1: as trained; set after training)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"unknown cell {self.cell!r}; choose one of {CELLS}")
         if self.hidden_size < 1 or self.embed_size < 2 or self.vocab_size < 3 or self.labels < 0:
             raise ValueError("hidden_size must be >= 1, embed_size >= 2, vocab_size >= 3 and labels >= 0")
+        strength = self.label_strength
+        if isinstance(strength, bool) or not isinstance(strength, int | float) or not 0 <= strength <= MAX_STRENGTH:
+            raise ValueError(f"label_strength must be a number from 0 to {MAX_STRENGTH}, not {strength!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -134,12 +140,12 @@ class LanguageRNN(nn.Module):
         return torch.stack(hs, dim=1), state  # (B, T, H)
 
     def logits_of(self, hidden: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """Scores of every entry of the dictionary: W_e (W_p h) + b_y (+ b_label[:, label] in a model that reads its
-        label at every step). (B, H) or (B, T, H) -> (B, V) or (B, T, V)."""
+        """Scores of every entry of the dictionary: W_e (W_p h) + b_y (+ label_strength * b_label[:, label] in a model
+        that reads its label at every step). (B, H) or (B, T, H) -> (B, V) or (B, T, V)."""
         words = self.dropout(hidden) @ self.W_p.t()  # (..., E)
         logits = words @ (self.W_e.t() if self.out_matrix is None else self.out_matrix) + self.b_y  # (..., V)
         if self.reads_label_each_step:
-            bias = self.b_label.t()[self._labels(labels)]  # (B, V)
+            bias = self.b_label.t()[self._labels(labels)] * self.config.label_strength  # (B, V)
             logits = logits + (bias[:, None, :] if hidden.dim() == 3 else bias)
         return logits
 

@@ -21,27 +21,14 @@ from ..text.data import find_data_dir
 from ..text.sentences import read_sentences
 from ..text.treebank import BINARY, Phrase
 from ..text.vocab import Vocab
-from .checkpoint import load_model, load_vocab
+from .checkpoint import load_vocab
 from .cli import evaluation_parser
 from .evaluate import update_card
-from .language import (
-    LABELS,
-    MAX_SENTENCE,
-    WRITE_TEMPERATURE,
-    WRITE_UNKNOWN,
-    LanguageRNN,
-    is_language_model,
-    load_language_model,
-    resolve_lm_path,
-    sample_ids,
-)
-from .network import class_indices
+from .language import LABELS, LanguageRNN, is_language_model, load_language_model, resolve_lm_path, save_language_model
+from .lm_mood import calibrate_strength, label_agreement, label_pathways
 from .ngram import KneserNey, ngram_perplexity
 
 NGRAM_ORDER = 4  # dev perplexity of orders 2..5: 165, 151, 149.6, 149.5; 4 is as good as 5 at half the counting
-JUDGES = ("rnn-sst2", "gru-sst2")  # the sentiment models that read the conditional model's sentences
-SAMPLES = 200  # sentences written for the conditional model's card, half per label
-SAMPLE_SEED = 2024  # the seed of the first of them (sentence i: seed + i), so the card can be rebuilt exactly
 
 
 def encode(sentences: list[Phrase], vocab: Vocab) -> list[list[int]]:
@@ -101,60 +88,6 @@ def ngram_fields(ngram: KneserNey, sentences: list[Phrase], vocab: Vocab, condit
     return {"perplexity": round(ngram_perplexity(ngram, encode(kept, vocab)), 3), "sentences": len(kept)}
 
 
-def written_sentences(
-    model: LanguageRNN, samples: int = SAMPLES, seed: int = SAMPLE_SEED, temperature: float = WRITE_TEMPERATURE
-):
-    """``samples`` sentences from a conditional model, alternating labels (0, 1, 0, ...); sentence i uses seed + i."""
-    out = []
-    for i in range(samples):
-        label = i % len(LABELS)
-        words = sample_ids(model, [], MAX_SENTENCE, temperature, 0, seed + i, label, WRITE_UNKNOWN)
-        out.append(([w for w in words if w != model.eos_id] or [model.vocab.unk_id], label))
-    return out
-
-
-@torch.no_grad()
-def label_agreement(
-    model: LanguageRNN, judges: tuple[str, ...] = JUDGES, samples: int = SAMPLES, temperature: float = WRITE_TEMPERATURE
-) -> dict:
-    """How often each sentiment model calls the conditional model's sentences (no top-k) the label asked for."""
-    written = written_sentences(model, samples, temperature=temperature)
-    out: dict = {"samples": samples, "temperature": temperature, "top_k": 0, "unknown": WRITE_UNKNOWN, "seed": SAMPLE_SEED}
-    for name in judges:
-        judge = load_model(name)
-        right = 0
-        for ids, label in written:
-            probs = judge.probs(torch.tensor([ids]))[0, -1]  # (C,) the answer after the last word
-            right += int(class_indices(probs)) == label
-        out[name] = round(right / samples, 4)
-    return out
-
-
-# The ways a conditional model that reads its label at every step can carry it, each taken out in turn (its weights
-# set to zero) to see how much of the mood is left: the label's first hidden state (W_label: h_0 = tanh(0) = 0, as
-# an unconditional model starts) with its vector beside every word (W_lx), or its bias on every step's scores.
-PATHWAYS = {"without_first_state_and_word_vector": ("W_label", "W_lx"), "without_output_bias": ("b_label",)}
-
-
-@torch.no_grad()
-def label_pathways(model: LanguageRNN, judges: tuple[str, ...] = JUDGES, samples: int = SAMPLES) -> dict:
-    """label_agreement of the model with each pathway of PATHWAYS taken out (the same sentences' seeds)."""
-    if not model.reads_label_each_step:
-        return {}
-    out = {}
-    for name, weights in PATHWAYS.items():
-        kept = {w: getattr(model, w).detach().clone() for w in weights}
-        try:
-            for w in weights:
-                getattr(model, w).zero_()
-            agreement = label_agreement(model, judges, samples)
-        finally:
-            for w, value in kept.items():
-                getattr(model, w).copy_(value)
-        out[name] = {j: agreement[j] for j in judges}
-    return out
-
-
 _BASELINES: dict[tuple[str, int], KneserNey] = {}  # per data folder and dictionary size: one fit per process
 
 
@@ -212,20 +145,38 @@ def main(argv: list[str] | None = None) -> None:
         "a name in assets/lm (lm-rnn, lm-lstm, lm-cond) or a path",
         "write dev and test perplexities (and a conditional model's label agreement) into the card",
     )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="a conditional model: set its label's strength on held-out written sentences, save it into the model "
+        "file, then (with --update-card) measure the card with it",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     model = load_language_model(args.model, load_vocab())
-    result = evaluation(model, args.data_dir, args.split)
+    folder = find_data_dir(args.data_dir) if args.update_card or args.calibrate else args.data_dir
+    calibration = {}
+    if args.calibrate:
+        calibration = strength_for(model, folder)
+        save_language_model(model, resolve_lm_path(args.model), model.vocab)
+        print(json.dumps({"label_strength": calibration}))
+    result = evaluation(model, folder, args.split)
     print(json.dumps(result))
     if args.update_card:
-        folder = find_data_dir(args.data_dir)
         ngram = fit_ngram(read_sentences(folder, "train"), model.vocab)
         dev, test = (evaluation(model, folder, s, ngram) for s in ("dev", "test"))
         card = resolve_lm_path(args.model).with_suffix(".json")
-        fields = card_fields(dev, test)
+        fields = card_fields(dev, test) | ({"label_strength": calibration} if calibration else {})
         if model.config.labels:  # a conditional model's card also says how often its sentences read as asked
             fields["label_agreement"] = label_agreement(model)
             if model.reads_label_each_step:  # ... and how much of that each way of reading the label carries
                 fields["label_pathways"] = label_pathways(model)
         update_card(card, fields)
         print(f"updated {card}")
+
+
+def strength_for(model: LanguageRNN, folder: Path) -> dict:
+    """calibrate_strength with each tried strength's dev perplexity (the labelled dev sentences of ``folder``)."""
+    kept, labels = binary_labels(read_sentences(folder, "dev"))
+    ids = encode(kept, model.vocab)
+    return calibrate_strength(model, dev_perplexity=lambda m: lm_perplexity(m, ids, labels))

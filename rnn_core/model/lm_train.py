@@ -7,7 +7,7 @@
 Keeps the epoch with the lowest dev perplexity, then writes NAME.pt (float16) and the card NAME.json: perplexity on
 dev and test beside an interpolated modified Kneser-Ney n-gram model fitted on the same sentences in the same run,
 training time and sizes; for lm-cond also the perplexity per label and how often the sentiment models call the
-sentences it writes the label it was asked for.
+sentences it writes the label it was asked for, after the strength of its label's bias is set (lm_mood).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from .lm_eval import (
     label_agreement,
     label_pathways,
     lm_perplexity,
+    strength_for,
 )
 from .train import optimizer_step
 
@@ -332,9 +333,14 @@ def main(argv: list[str] | None = None) -> None:
     path = out / f"{args.preset}.pt"
     save_language_model(model, path, vocab)
     model = load_language_model(path, load_vocab())  # measured as shipped: float16 weights read back
+    calibration = strength_for(model, folder) if model.reads_label_each_step else {}
+    if calibration:  # the label's strength, chosen on sentences other than the card's, is part of the model file
+        save_language_model(model, path, vocab)
     ngram = fit_ngram(train, vocab)
     dev_eval, test_eval = (evaluation(model, folder, split, ngram) for split in ("dev", "test"))
     card = lm_card(args.preset, cfg, model, summary, dev_eval, test_eval, path)
+    if calibration:
+        card["label_strength"] = calibration
     if cfg.conditional:
         card["label_agreement"] = label_agreement(model)
         if model.reads_label_each_step:
