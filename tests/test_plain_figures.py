@@ -115,3 +115,17 @@ def test_state_map_with_its_frames_sends_what_plotly_sends(classes, zoom):
     sent_dict = fig.to_dict()
     validated = go.Figure(sent_dict["data"], sent_dict["layout"], frames=list(fig._frames_built))  # raises on a bad property
     assert sent(fig) == sent(validated)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_the_home_pairs_legend_writes_the_texts_as_people_do_and_stays_under_the_bars(presenter):
+    from rnn_core.figures.verdicts import pair_figure
+
+    probs = np.array([[0.2, 0.26], [0.18, 0.53]])
+    verdicts = [("negative", "negative"), ("negative", "positive")]
+    fig = pair_figure(["RNN", "LSTM"], probs, verdicts, ("not good , bad", "good , not bad"), ("negative", "positive"), presenter)
+    assert [t.name for t in fig.data] == ["“not good, bad” (a reader: negative)", "“good, not bad” (a reader: positive)"]
+    assert "on “good, not bad”" in fig.data[1].hovertemplate
+    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"  # below the plot, clear of the tool icons
+    colorbar = influence_heatmap(["a", "b"], {"RNN": np.array([1.0, 0.1])}, presenter).data[0].colorbar
+    assert colorbar.title.text == "relative<br>influence"  # a word a line: no longer than the bar on a short chart

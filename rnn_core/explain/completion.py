@@ -17,7 +17,7 @@ import torch
 
 from ..model.language import EOS, LanguageRNN, clamp_temperature, sample_ids
 from ..model.network import SentimentRNN, class_name
-from ..text.tokenizer import MAX_TOKENS, readable
+from ..text.tokenizer import MAX_TOKENS, detokenize, readable
 from .trace import encode_text
 
 TOP_K = 10  # next words shown after each word
@@ -159,20 +159,6 @@ def lm_influence(model: LanguageRNN, ids: list[int], target: int, label: int | N
         logit = model.logits_of(state[0], labels)[0, target]
         (grad,) = torch.autograd.grad(logit, x_cols)
     return grad[0].norm(dim=-1).numpy()  # (T + 1,)
-
-
-GLUED_LEFT = {",", ".", "!", "?", ";", ":", "...", "-rrb-", "-rsb-", "''", "'s", "n't", "'re", "'ve", "'ll", "'d", "'m"}
-GLUED_RIGHT = {"-lrb-", "-lsb-", "``"}  # opening brackets and quotes: no space after them
-
-
-def detokenize(tokens: list[str]) -> str:
-    """Treebank tokens as a sentence people read: brackets and quotes as written, no space before punctuation and
-    clitics ('s, n't), none after an opening bracket or quote."""
-    out, glue_next = "", True
-    for t in tokens:
-        out += ("" if glue_next or t in GLUED_LEFT else " ") + readable(t)
-        glue_next = t in GLUED_RIGHT
-    return out
 
 
 @torch.no_grad()

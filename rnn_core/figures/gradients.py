@@ -35,11 +35,12 @@ def power_of_ten(k: int) -> str:
 
 
 def _log_colorbar(low: int, high: int, title: str) -> dict:
-    """Log colour scale labelled every other decade when it spans more than four, title beside the bar."""
+    """Log colour scale labelled every other decade when it spans more than four, title beside the bar (a word a
+    line: on a short chart one line ran past the bar's top, under the chart's tool icons)."""
     step = 2 if high - low > 4 else 1
     ticks = [k for k in range(low, high + 1) if k % step == 0]  # 1 is always labelled
     return {
-        "title": {"text": title, "side": "right"},
+        "title": {"text": "<br>".join(title.split()), "side": "right"},
         "tickvals": ticks,
         "ticktext": [power_of_ten(k) for k in ticks],
         "thickness": 12,

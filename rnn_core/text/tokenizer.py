@@ -109,3 +109,17 @@ def is_punctuation(token: str) -> bool:
 def treebank_word(word: str) -> str:
     """A treebank leaf as the dictionary stores it (lower case)."""
     return word.lower()
+
+
+GLUED_LEFT = {",", ".", "!", "?", ";", ":", "...", "-rrb-", "-rsb-", "''", "'s", "n't", "'re", "'ve", "'ll", "'d", "'m"}
+GLUED_RIGHT = {"-lrb-", "-lsb-", "``"}  # opening brackets and quotes: no space after them
+
+
+def detokenize(tokens: list[str]) -> str:
+    """Treebank tokens as a sentence people read: brackets and quotes as written, no space before punctuation and
+    clitics ('s, n't), none after an opening bracket or quote."""
+    out, glue_next = "", True
+    for t in tokens:
+        out += ("" if glue_next or t in GLUED_LEFT else " ") + readable(t)
+        glue_next = t in GLUED_RIGHT
+    return out
