@@ -5,7 +5,7 @@ import streamlit as st
 from rnn_core.explain.claims import label_agreement_lesson, label_pathway_lesson, label_strength_lesson, share_text
 from rnn_core.figures.shapes import shapes_figure, start_state_figure
 from rnn_core.figures.style import class_label
-from rnn_core.lesson import COND_JUDGES
+from rnn_core.lesson import COND_JUDGES, WRITE_STRENGTH_MAX
 from rnn_core.model.language import LABELS
 from ui import language as lm
 from ui.figures import cached_figure, page_charts, presenter
@@ -53,15 +53,37 @@ st.subheader("A sentence written from a label")
 if name is None:
     st.warning(f"The conditional language model cannot be used, so this part is skipped: {problem}", icon="⏳")
     st.stop()
-left, right = st.columns(2)
+left, middle, right = st.columns([1.1, 0.8, 1.3])
 label = left.radio("Write a sentence that is", LABELS, horizontal=True, key="write_label", format_func=class_label)
-seed = right.number_input("Seed", 0, lm.MAX_SEED, value=0, step=1, key="write_seed", help="Another seed, another sentence.")
-written = lm.get_written(name, LABELS.index(label), int(seed))
+seed = middle.number_input("Seed", 0, lm.MAX_SEED, value=0, step=1, key="write_seed", help="Another seed, another sentence.")
+shipped = lm.label_strength(name)
+strength = shipped
+if lm.reads_label_each_step(name):
+    strength = right.slider(
+        "Label strength",
+        0.0,
+        WRITE_STRENGTH_MAX,
+        value=shipped,
+        step=0.05,
+        format="%.2f×",
+        key="write_strength",
+        help=f"How many times the label's bias (b_label) counts in each step's scores: 0 switches it off, 1 is as "
+        f"trained, {shipped:g} as shipped (see below). Try 0 and {WRITE_STRENGTH_MAX:g} with the same seed.",
+    )
+    strength = round(strength, 2)
+written = lm.get_written(name, LABELS.index(label), int(seed), None if strength == shipped else strength)
 st.markdown(f"### “{as_plain(written.sentence)}”")
 verdicts = {judge: lm.get_judgement(judge, tuple(written.tokens)) for judge in COND_JUDGES}
 st.markdown(
     " · ".join(f"{as_plain(j)} reads it as **{class_label(c)}** (P(positive) = {p:.2f})" for j, (p, c) in verdicts.items())
 )
+if strength != shipped:
+    st.info(
+        f"Written with the label's bias counted {lm.times(strength)}"
+        + (" (switched off: only h₀ and the label's vector beside each word carry the label)" if strength == 0 else "")
+        + f". The shares below were measured with it counted {lm.times(shipped)}, as shipped.",
+        icon=":material/tune:",
+    )
 card = lm.get_lm(name).card.get("label_agreement", {})
 rates = [f"{as_plain(j)} {share_text(card[j])}" for j in COND_JUDGES if isinstance(card.get(j), float)]
 if rates:

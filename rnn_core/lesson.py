@@ -126,6 +126,7 @@ LONG_SCATHING = f"{SCATHING_OPENING} {PLAIN_MIDDLE}"
 LM_MODELS = {"RNN": "lm-rnn", "LSTM": "lm-lstm"}
 COND_MODEL = "lm-cond"
 COND_JUDGES = ("rnn-sst2", "gru-sst2")
+WRITE_STRENGTH_MAX = 2.0  # the RNN-shapes page's label-strength slider runs from 0 (the label's bias off) to this
 COMPLETION_START = "the film is"
 # The article's forgetting example: the right next word depends on an early word (the cue); each version has more
 # words between them. Fields of rnn_core.explain.forgetting.Case (dictionary spellings: `` and '' are the treebank's

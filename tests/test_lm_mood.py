@@ -152,3 +152,19 @@ def test_the_evaluate_command_sets_the_strength_in_the_file_and_the_card(tmp_pat
     assert load_language_model(path, load_vocab()).config.label_strength == 1.3  # saved into the file
     assert card["dev_perplexity"] == pytest.approx(tried["1.3"]["dev_perplexity"], rel=1e-4)  # measured at it
     assert set(card["label_agreement"]) >= {"rnn-sst2", "gru-sst2", "samples"}
+
+
+def test_at_strength_is_a_copy_sharing_the_weights(tiny_vocab):
+    from rnn_core.model.language import at_strength
+
+    ids = torch.tensor([[12, 2, 5, 7, 3]])
+    model = lm_mood.with_strength(make_lm("lstm", tiny_vocab, labels=2, every_step=True), 1.2)
+    shipped = model(ids, torch.tensor([0]))
+    off = at_strength(model, 0.0)
+    assert off is not model and off.b_label is model.b_label and off.W_hh is model.W_hh  # no weight copied
+    assert model.config.label_strength == 1.2 and off.config.label_strength == 0.0  # the shared model is untouched
+    torch.testing.assert_close(model(ids, torch.tensor([0])), shipped, atol=0, rtol=0)
+    torch.testing.assert_close(off(ids, torch.tensor([0])), shipped - 1.2 * model.b_label[:, 0], atol=1e-5, rtol=0)
+    assert at_strength(model, 1.2) is model
+    with pytest.raises(ValueError, match="label_strength"):
+        at_strength(model, -1.0)

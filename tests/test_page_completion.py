@@ -128,6 +128,23 @@ def test_shapes_page(tiny_lms):
     assert array(heat["z"]).shape == (2, 6)
     captions = " ".join(c.value for c in at.caption)
     assert "read again at every step" in captions  # this conditional model reads its label beside every word
+    assert at.slider(key="write_strength").value == 1.0 and not at.info  # as shipped: this model's own strength
+
+
+def test_the_label_strength_slider_writes_with_the_bias_counted_so_many_times(tiny_lms):
+    from rnn_core.model.language import at_strength
+
+    at = open_app("pages/shapes.py")
+    at.slider(key="write_strength").set_value(0.0).run()
+    assert not at.exception and not at.error
+    off = at_strength(lm(tiny_lms["conditional"]), 0.0)
+    written = complete(off, "", 60, WRITE_TEMPERATURE, 0, 0, LABELS.index("negative"), unknown=False)
+    shipped = complete(lm(tiny_lms["conditional"]), "", 60, WRITE_TEMPERATURE, 0, 0, LABELS.index("negative"), unknown=False)
+    assert written.tokens != shipped.tokens  # the bias changes what it writes
+    text = " ".join(m.value for m in at.markdown)
+    assert f"“{as_plain(written.sentence)}”" in text
+    (note,) = at.info
+    assert "counted 0 times (switched off" in note.value and "measured with it counted once, as shipped" in note.value
 
 
 def test_pages_say_so_when_the_language_models_are_missing(monkeypatch):

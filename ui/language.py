@@ -15,6 +15,7 @@ from rnn_core.model.language import (
     WRITE_TEMPERATURE,
     WRITE_UNKNOWN,
     LanguageRNN,
+    at_strength,
     load_language_model,
     resolve_lm_path,
 )
@@ -93,9 +94,22 @@ def label_reading(name: str) -> str:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def get_written(name: str, label: int, seed: int) -> Completion:
-    """A sentence the conditional model writes from a label (at WRITE_TEMPERATURE, never <unk>)."""
-    return complete(get_lm(name), "", MAX_SENTENCE, WRITE_TEMPERATURE, 0, seed, label, WRITE_UNKNOWN)
+def get_written(name: str, label: int, seed: int, strength: float | None = None) -> Completion:
+    """A sentence the conditional model writes from a label (at WRITE_TEMPERATURE, never <unk>), its label's bias
+    counted ``strength`` times (None: the model's own strength)."""
+    model = get_lm(name) if strength is None else at_strength(get_lm(name), strength)
+    return complete(model, "", MAX_SENTENCE, WRITE_TEMPERATURE, 0, seed, label, WRITE_UNKNOWN)
+
+
+def times(strength: float) -> str:
+    """'once', '1.2 times': how many times the label's bias counts, in words."""
+    return "once" if strength == 1 else f"{strength:g} times"
+
+
+def label_strength(name: str) -> float:
+    """How many times the conditional model's label bias counts, as shipped (1 for a model without that bias)."""
+    model = get_lm(name)
+    return float(model.config.label_strength) if model.reads_label_each_step else 1.0
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

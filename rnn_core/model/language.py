@@ -18,8 +18,9 @@ training, from what the sentiment models make of the sentences the model writes)
 
 from __future__ import annotations
 
+import copy
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -160,6 +161,18 @@ class LanguageRNN(nn.Module):
         """Next-word logits after every input. ids: (B, T) -> (B, T, V)."""
         hidden, _ = self.run(ids, self.start_state(ids.shape[0], labels), labels)
         return self.logits_of(hidden, labels)
+
+
+def at_strength(model: LanguageRNN, strength: float) -> LanguageRNN:
+    """The model with its label's bias counted ``strength`` times: a copy that shares every weight, so a model many
+    readers share is left as it is (the model itself when the strength is already its own). ValueError if the
+    strength is not a number from 0 to MAX_STRENGTH."""
+    if strength == model.config.label_strength:
+        return model
+    config = replace(model.config, label_strength=strength)  # checked by LanguageConfig
+    twin = copy.copy(model)  # a new object whose attributes are the model's: the same parameter tensors
+    twin.config = config
+    return twin
 
 
 def fused_hidden(model: LanguageRNN, ids: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
