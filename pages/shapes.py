@@ -86,11 +86,13 @@ if strength != shipped:
     )
 card = lm.get_lm(name).card.get("label_agreement", {})
 rates = [f"{as_plain(j)} {share_text(card[j])}" for j in COND_JUDGES if isinstance(card.get(j), float)]
+bias_note = "" if shipped == 1 else f", the label's bias counted {lm.times(shipped)}, see below"
 if rates:
     st.caption(
         f"Of {card.get('samples')} sentences it wrote (half per label, temperature {card.get('temperature')}"
         f"{', never `<unk>`' if card.get('unknown') is False else ''}, seeds "
-        f"{card.get('seed')} on), the sentiment models called this share the label asked for: {', '.join(rates)}. "
+        f"{card.get('seed')} on{bias_note}), "
+        f"the sentiment models called this share the label asked for: {', '.join(rates)}. "
         + label_agreement_lesson({j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)})
         + f" For scale: on the treebank's own test sentences they agree with people's labels "
         f"{lm.judges_on_real_sentences(COND_JUDGES)} of the time."
@@ -105,6 +107,6 @@ card_rates = {j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)}
 pathways = lm.get_lm(name).card.get("label_pathways", {})
 if card_rates and isinstance(pathways, dict) and pathways:
     st.markdown("**Where the mood comes from.** " + label_pathway_lesson(card_rates, pathways, card.get("samples")))
-strength_said = label_strength_lesson(lm.get_lm(name).card.get("label_strength", {}), COND_JUDGES)
+strength_said = label_strength_lesson(lm.get_lm(name).card.get("label_strength", {}), COND_JUDGES, shipped)
 if strength_said:
     st.markdown("**How strongly the label counts.** " + strength_said)

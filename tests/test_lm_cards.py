@@ -144,7 +144,7 @@ def test_conditional_models_label_strength_is_recomputed():
     judges = {name: load_model(name) for name in JUDGES}
     tried = [float(s) for s in card["tried"]]
     assert tried == sorted(tried) and tried[-1] == strength
-    for s in tried[-2:]:
+    for s in sorted({tried[0], *tried[-2:]}):  # as trained, the strength before the one set, and the one set
         shares = calibration_shares(with_strength(model, s), judges)
         assert shares == {j: pytest.approx(card["tried"][f"{s:g}"][j]) for j in JUDGES}, s
         assert all(v >= card["target"] for v in shares.values()) == (s == strength), s
@@ -155,11 +155,36 @@ def test_conditional_models_label_strength_is_recomputed():
 
 def test_the_shapes_page_says_how_strongly_the_label_counts():
     from rnn_core.explain.claims import label_strength_lesson, share_text
+    from rnn_core.lesson import COND_JUDGES
+    from rnn_core.model.lm_mood import JUDGES
 
     card = shipped(COND_MODEL).card["label_strength"]
-    said = label_strength_lesson(card, ("rnn-sst2", "gru-sst2"))
+    model = shipped(COND_MODEL)
+    assert COND_JUDGES == JUDGES  # the page names the judges the card measured
+    said = label_strength_lesson(card, COND_JUDGES, model.config.label_strength)
+    assert said
     chosen, trained = card["tried"][f"{card['strength']:g}"], card["tried"]["1"]
     assert f"count {card['strength']:g} times" in said and f"reached {share_text(card['target'])}" in said
     for judge in ("rnn-sst2", "gru-sst2"):
         assert f"{judge} {share_text(chosen[judge])}" in said and f"{judge} {share_text(trained[judge])}" in said
     assert f"{trained['dev_perplexity']:.1f} as trained, {chosen['dev_perplexity']:.1f} now" in said
+    at = open_app("pages/shapes.py")
+    assert not at.exception
+    assert any(m.value == "**How strongly the label counts.** " + said for m in at.markdown)
+    assert any(f"the label's bias counted {card['strength']:g} times, see below" in c.value for c in at.caption)
+
+
+@pytest.mark.data
+def test_conditional_models_tried_perplexities_are_recomputed(data_dir):
+    """The dev perplexity the page quotes as trained (strength 1) and at the shipped strength, from the file and the data."""
+    from rnn_core.model.lm_eval import binary_labels, encode, lm_perplexity
+    from rnn_core.model.lm_mood import with_strength
+    from rnn_core.text.sentences import read_sentences
+
+    model = shipped(COND_MODEL)
+    card = model.card["label_strength"]
+    kept, labels = binary_labels(read_sentences(data_dir, "dev"))
+    ids = encode(kept, model.vocab)
+    for strength in ("1", f"{model.config.label_strength:g}"):
+        ppl = lm_perplexity(with_strength(model, float(strength)), ids, labels)
+        assert ppl == pytest.approx(card["tried"][strength]["dev_perplexity"], rel=1e-4), strength

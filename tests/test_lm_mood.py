@@ -87,8 +87,8 @@ def test_calibration_keeps_the_trained_strength_when_none_reaches_the_target(mon
     result = lm_mood.calibrate_strength(model, ("a", "b"))
     assert result["strength"] == 1.0 == model.config.label_strength and not result["reached"]
     assert asked == list(lm_mood.STRENGTHS) and "dev_perplexity" not in result["tried"]["1.5"]
-    assert "counts once, as trained" in label_strength_lesson(result, ("a", "b"))
-    assert "short of 84%" in label_strength_lesson(result, ("a", "b"))
+    assert "counts once, as trained" in label_strength_lesson(result, ("a", "b"), 1.0)
+    assert "short of 84% (the aim of 80% plus a margin" in label_strength_lesson(result, ("a", "b"), 1.0)
     only_h0 = make_lm("lstm", tiny_vocab, labels=2)
     assert lm_mood.calibrate_strength(only_h0, ("a",)) == {} and only_h0.config.label_strength == 1.0
 
@@ -111,13 +111,27 @@ def test_what_the_page_says_of_the_strength():
             "1.15": {"a": 0.86, "b": 0.8425, "dev_perplexity": 121.96},
         },
     }
-    said = label_strength_lesson(card, ("a", "b"))
+    said = label_strength_lesson(card, ("a", "b"), 1.15)
     assert "count 1.15 times" in said and "a 80%, b 79.75% of 400 other sentences" in said
-    assert "at 1.15 times, a 86%, b 84.25%" in said and "reached 84%" in said
-    assert "dev perplexity 120.0 as trained, 122.0 now" in said
-    assert label_strength_lesson({**card, "tried": {"1": card["tried"]["1"]}}, ("a", "b")) == ""  # the set one missing
-    assert label_strength_lesson({**card, "strength": "1.15"}, ("a", "b")) == ""
-    assert label_strength_lesson(None, ("a",)) == "" and label_strength_lesson(card, ()) == ""
+    assert "at 1.15 times, a 86%, b 84.25%" in said and "reached 84% (the aim of 80% plus a margin" in said
+    assert "The price: it fits real sentences a little less well (dev perplexity 120.0 as trained, 122.0 now)" in said
+    dearer = {**card, "tried": {**card["tried"], "1.15": {**card["tried"]["1.15"], "dev_perplexity": 130.0}}}
+    assert "fits real sentences less well (dev perplexity 120.0" in label_strength_lesson(dearer, ("a", "b"), 1.15)
+    cheaper = {**card, "tried": {**card["tried"], "1.15": {**card["tried"]["1.15"], "dev_perplexity": 119.0}}}
+    assert " It fits real sentences no worse" in label_strength_lesson(cheaper, ("a", "b"), 1.15)
+    for broken in (
+        {**card, "tried": {"1": card["tried"]["1"]}},  # the strength set is missing from what was tried
+        {**card, "strength": "1.15"},
+        {**card, "target": "0.84"},
+        {**card, "target": None},
+        {k: v for k, v in card.items() if k != "target"},
+        {**card, "tried": {**card["tried"], "1": {"a": "80%", "b": 0.8}}},
+        None,
+        [1.15],
+    ):
+        assert label_strength_lesson(broken, ("a", "b"), 1.15) == "", broken
+    assert label_strength_lesson(card, ("a", "b"), 1.2) == ""  # the card speaks of another strength than the file's
+    assert label_strength_lesson(card, (), 1.15) == ""
 
 
 @pytest.mark.data
@@ -152,6 +166,12 @@ def test_the_evaluate_command_sets_the_strength_in_the_file_and_the_card(tmp_pat
     assert load_language_model(path, load_vocab()).config.label_strength == 1.3  # saved into the file
     assert card["dev_perplexity"] == pytest.approx(tried["1.3"]["dev_perplexity"], rel=1e-4)  # measured at it
     assert set(card["label_agreement"]) >= {"rnn-sst2", "gru-sst2", "samples"}
+    for wrong, why in (([], "add --update-card"), (["--update-card"], "no label bias to calibrate")):
+        plain = tmp_path / "lm-plain.pt"
+        save_language_model(LanguageRNN(LanguageConfig("rnn", 4, 2, len(words))), plain, words)
+        with pytest.raises(SystemExit):
+            evaluate_main(["--model", str(plain if wrong else path), "--data-dir", str(data_dir), "--calibrate", *wrong])
+        assert why in capsys.readouterr().err
 
 
 def test_at_strength_is_a_copy_sharing_the_weights(tiny_vocab):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..model.lm_mood import MOOD_AIM
 from ..model.network import SentimentRNN
 from .gradients import ReviewGradients, StepNumbers, review_influence
 from .pair import PairVerdict, join, pair_lesson
@@ -217,7 +218,7 @@ def memory_lesson(fillers: Sequence[int], median: Mapping[str, Sequence[float]],
     return "; ".join(parts) + "."
 
 
-MOOD_FOLLOWED = 0.8  # the share of written sentences judged as the label asked for that counts as "writes in that mood"
+MOOD_FOLLOWED = MOOD_AIM  # the share of written sentences judged as the label asked for that counts as "writes in that mood"
 MOOD_MOSTLY = 0.7  # from this share on, the label steers most of what it writes
 CHANCE_BAND = 0.1  # within this of one half, two labels are told apart no better than a coin would
 
@@ -295,13 +296,18 @@ def label_pathway_lesson(
     return text + " Each carries part of the mood: without either, the sentences still read as asked more often than guessing."
 
 
-def _trained_and_set(calibration: Mapping) -> tuple[dict, dict] | None:
-    """The tried entries for strength 1 (as trained) and for the strength set, if the card has both."""
-    if not isinstance(calibration, Mapping):
+def _share(value: object) -> float | None:
+    """A share in (0, 1] from a card, or None."""
+    return float(value) if isinstance(value, float | int) and not isinstance(value, bool) and 0 < value <= 1 else None
+
+
+def _trained_and_set(calibration: object, strength: float) -> tuple[dict, dict] | None:
+    """The tried entries for strength 1 (as trained) and for the strength set, if the card has both and its strength
+    is the model file's."""
+    if not isinstance(calibration, Mapping) or _share(calibration.get("target")) is None:
         return None
     tried = calibration.get("tried")
-    strength = calibration.get("strength")
-    if not isinstance(tried, Mapping) or not isinstance(strength, int | float) or isinstance(strength, bool):
+    if not isinstance(tried, Mapping) or calibration.get("strength") != strength:
         return None
     trained, chosen = tried.get("1"), tried.get(f"{strength:g}")
     if not isinstance(trained, Mapping) or not isinstance(chosen, Mapping):
@@ -309,32 +315,33 @@ def _trained_and_set(calibration: Mapping) -> tuple[dict, dict] | None:
     return dict(trained), dict(chosen)
 
 
-def label_strength_lesson(calibration: Mapping, judges: Sequence[str]) -> str:
-    """Why the label's bias counts ``strength`` times in what the conditional model writes, from its card's
-    calibration (lm_mood.calibrate_strength): what the judges made of the held-out sentences as trained and as set,
-    and the dev perplexity it costs."""
-    pair = _trained_and_set(calibration)
+def label_strength_lesson(calibration: object, judges: Sequence[str], strength: float) -> str:
+    """Why the label's bias counts ``strength`` times (the model file's) in what the conditional model writes, from
+    its card's calibration (lm_mood.calibrate_strength): what the judges made of the held-out sentences as trained and
+    as set, and the dev perplexity it costs. Empty if the card does not say, or says another strength than the file."""
+    pair = _trained_and_set(calibration, strength)
     if pair is None or not judges:
         return ""
     trained, chosen = pair
-    strength, samples = calibration["strength"], calibration.get("samples")
-    shares = [(j, trained.get(j), chosen.get(j)) for j in judges]
-    if not all(isinstance(a, float) and isinstance(b, float) for _, a, b in shares):
+    target, samples = calibration["target"], calibration.get("samples")
+    shares = [(j, _share(trained.get(j)), _share(chosen.get(j))) for j in judges]
+    if not all(a is not None and b is not None for _, a, b in shares):
         return ""
     before = ", ".join(f"{j} {share_text(a)}" for j, a, _ in shares)
     after = ", ".join(f"{j} {share_text(b)}" for j, _, b in shares)
     other = f"{samples} other sentences" if isinstance(samples, int) else "other sentences"
+    aim = f"the aim of {share_text(MOOD_AIM)} plus a margin for the sampling noise of 200 sentences"
     if strength == 1:
-        reached = "" if calibration.get("reached") else f", short of {share_text(calibration.get('target', 0))}"
+        reached = "" if calibration.get("reached") else f", short of {share_text(target)} ({aim})"
         return f"Its label's bias counts once, as trained: the judges called {before} of {other} as asked{reached}."
     ppl = [trained.get("dev_perplexity"), chosen.get("dev_perplexity")]
-    cost = (
-        f" The price: it fits real sentences a little less well (dev perplexity {ppl[0]:.1f} as trained, {ppl[1]:.1f} now)."
-        if all(isinstance(p, float) for p in ppl)
-        else ""
-    )
+    cost = ""
+    if all(isinstance(p, float) and p > 0 for p in ppl):
+        rise, numbers = ppl[1] / ppl[0] - 1, f"dev perplexity {ppl[0]:.1f} as trained, {ppl[1]:.1f} now"
+        how = "no worse" if rise <= 0 else "a little less well" if rise < 0.03 else "less well"
+        cost = f" {'It' if rise <= 0 else 'The price: it'} fits real sentences {how} ({numbers})."
     return (
         f"After training, its label's bias was set to count {strength:g} times: as trained (once), the judges called "
-        f"{before} of {other} (seeds other than the ones above) as asked; at {strength:g} times, {after}. {strength:g} is the "
-        f"smallest strength tried at which every judge reached {share_text(calibration.get('target', 0))}.{cost}"
+        f"{before} of {other} (seeds other than the ones above) as asked; at {strength:g} times, {after}. "
+        f"{strength:g} is the smallest strength tried at which every judge reached {share_text(target)} ({aim}).{cost}"
     )

@@ -152,9 +152,13 @@ def main(argv: list[str] | None = None) -> None:
         "file, then (with --update-card) measure the card with it",
     )
     args = parser.parse_args(argv)
+    if args.calibrate and not args.update_card:
+        parser.error("--calibrate changes the model, so its card must be measured again: add --update-card")
     torch.set_num_threads(args.threads)
     model = load_language_model(args.model, load_vocab())
-    folder = find_data_dir(args.data_dir) if args.update_card or args.calibrate else args.data_dir
+    if args.calibrate and not model.reads_label_each_step:
+        parser.error(f"{args.model} has no label bias to calibrate (only a conditional model that reads its label at every step)")
+    folder = find_data_dir(args.data_dir) if args.update_card else args.data_dir
     calibration = {}
     if args.calibrate:
         calibration = strength_for(model, folder)

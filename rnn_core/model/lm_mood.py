@@ -11,6 +11,7 @@ meets the aim on 400 held-out sentences, and the card keeps what it tried.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -26,8 +27,10 @@ SAMPLE_SEED = 2024  # the seed of the first of them (sentence i: seed + i), so t
 MOOD_AIM = 0.8  # the share of its sentences both judges should call the label asked for
 STRENGTHS = tuple(round(1 + 0.05 * k, 2) for k in range(11))  # the label's bias counted 1, 1.05, ..., 1.5 times
 CALIBRATION_SEEDS = (5000, 7000)  # 200 sentences from each: seeds 5000-5199 and 7000-7199, none of the card's
-CALIBRATION_TARGET = 0.84  # the aim plus 1.5 standard errors of a share of 200 sentences (sqrt(0.8 * 0.2 / 200): 2.8
-#                            points), so that the card's own 200 sentences, written afresh, stay above the aim
+# The aim plus 1.5 standard errors of a share of 200 sentences (one standard error: sqrt(0.8 * 0.2 / 200), 2.8 points),
+# to two places: 0.84. A strength that reaches it on 400 sentences leaves a fresh 200 above the aim most of the time
+# (below it about one time in 19 per judge, if 84% were the true share).
+CALIBRATION_TARGET = round(MOOD_AIM + 1.5 * math.sqrt(MOOD_AIM * (1 - MOOD_AIM) / SAMPLES), 2)
 
 
 def written_sentences(
