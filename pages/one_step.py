@@ -28,8 +28,9 @@ name = model_name(path) if path != yours else model_label(yours)
 problem = model_problem(path, cell="rnn", head="sigmoid")
 if problem:
     (st.warning if problem.missing else st.error)(problem.message)
-    if not big:
-        st.info(f"The one-neuron network {name} is still being trained. Switch on the bigger model ({bigger}) above meanwhile.")
+    if not big and path != yours:
+        what = "is still being trained" if problem.missing else "cannot be used"
+        st.info(f"The one-neuron network {name} {what}. Switch on the bigger model ({bigger}) above meanwhile.")
     st.stop()
 model = get_model(path)
 cfg = model.config

@@ -194,3 +194,5 @@ def test_missing_or_broken_one_neuron_model(models, tmp_path, monkeypatch):
     monkeypatch.setitem(MODELS, "one", str(broken))
     at.toggle(key="one_step_model").set_value(False).run()
     assert not at.exception and any("cannot be used" in e.value for e in at.error)
+    assert not any("still being trained" in i.value for i in at.info)  # damaged, not on its way
+    assert any("Switch on the bigger model" in i.value for i in at.info)
