@@ -69,16 +69,18 @@ with st.expander("Every step at once: the top 10 after each word (bold: the word
         st.caption(f"Mean probability each model gave to the word that did come next: {said}.")
 
 st.subheader("2 · Complete the sentence")
-notes = [lm.url_number("temperature", 0.0, MAX_TEMPERATURE, "temperature"), lm.url_number("seed", 0, lm.MAX_SEED, "seed"),
-         lm.url_number("top_k", 0, 1000, "top-k")]  # fmt: skip
+DEFAULT = {"temperature": 1.0, "top_k": 0, "seed": 0}
+notes = [lm.url_number("temperature", 0.0, MAX_TEMPERATURE, "temperature", DEFAULT["temperature"]),
+         lm.url_number("seed", 0, lm.MAX_SEED, "seed", DEFAULT["seed"]),
+         lm.url_number("top_k", 0, 1000, "top-k", DEFAULT["top_k"])]  # fmt: skip
 left, middle, right = st.columns(3)
 temperature = left.slider("Temperature", 0.0, MAX_TEMPERATURE, step=0.1, key="temperature", bind="query-params",
                           help="The logits are divided by it before the softmax: low = the likeliest words, high = "
-                          "surprising ones.", **lm.bound("temperature", 1.0))  # fmt: skip
+                          "surprising ones.", **lm.bound("temperature", DEFAULT["temperature"]))  # fmt: skip
 top_k = middle.select_slider("Top-k", TOP_KS, key="top_k", bind="query-params", format_func=lambda k: "all" if k == 0 else str(k),
-                             help="Draw only among the k most probable words.", **lm.bound("top_k", 0))  # fmt: skip
+                             help="Draw only among the k most probable words.", **lm.bound("top_k", DEFAULT["top_k"]))  # fmt: skip
 seed = right.number_input("Seed", 0, lm.MAX_SEED, step=1, key="seed", bind="query-params",
-                          help="The same seed draws the same words: the link keeps it.", **lm.bound("seed", 0))  # fmt: skip
+                          help="The same seed draws the same words: the link keeps it.", **lm.bound("seed", DEFAULT["seed"]))  # fmt: skip
 for note in notes:
     if note:
         st.warning(note, icon="🔗")
@@ -96,8 +98,11 @@ if "completed" in st.query_params or "seed" in st.query_params:
         box.caption(
             "It ended the sentence (drew `<eos>`)." if done.ended else f"{COMPLETION_WORDS} words drawn; the sentence goes on."
         )
+    kept = lm.link_holds({"temperature": temperature, "top_k": top_k, "seed": seed}, DEFAULT)
     st.caption(f"Drawn word by word with temperature {max(temperature, MIN_TEMPERATURE):g}, top-k "
-               f"{'all' if not top_k else top_k}, seed {seed}: the address bar keeps these, so the link writes the same words.")  # fmt: skip
+               f"{'all' if not top_k else top_k}, seed {seed}: "
+               + ("the address bar keeps these, so the link writes the same words." if kept else
+                  "the link in the address bar does not hold them all yet; move a control once, then copy it."))  # fmt: skip
 
 st.subheader("3 · The article's forgetting example, measured")
 case_key = st.radio("Sentence", list(FORGETTING_CASES), horizontal=True, key="forgetting_case")

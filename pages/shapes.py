@@ -100,7 +100,7 @@ if rates:
 h0 = cached_figure(start_state_figure, lm.get_start_states(name), list(LABELS), presenter())
 st.plotly_chart(h0, key="write_h0", **charts("first_hidden_state"))
 st.caption(
-    "The first hidden state h₀ = tanh(W_label · label): the one input, set before any word. Everything the model "
+    "The first hidden state h₀ = tanh(W_label · label): made from the one input, the label, before any word. Everything the model "
     "writes afterwards starts from this row; the words it draws are then read back one by one. " + lm.label_reading(name)
 )
 card_rates = {j: card[j] for j in COND_JUDGES if isinstance(card.get(j), float)}

@@ -83,6 +83,31 @@ def test_bad_numbers_in_the_link_are_named_and_replaced(tiny_lms, query, message
     assert any(message in w.value for w in at.warning), [w.value for w in at.warning]
 
 
+@pytest.mark.parametrize(
+    "query, key, used, message",
+    [
+        ({"seed": "12.7"}, "seed", 12, "(12.7) is not a whole number; 12 is used instead"),
+        ({"seed": "1e99"}, "seed", 2**31 - 1, "(1e+99) is outside 0 to 2147483647; 2147483647 is used"),
+        ({"temperature": "inf", "seed": "3"}, "temperature", 3.0, "(inf) is outside 0 to 3; 3 is used instead"),
+        ({"temperature": "2", "seed": "3"}, "temperature", 2.0, None),
+    ],
+)
+def test_what_the_warning_says_is_what_the_widget_and_the_link_use(tiny_lms, query, key, used, message):
+    at = open_app("pages/completion.py", query)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any(message in w for w in warnings) if message else not warnings, warnings
+    widget = at.number_input(key=key) if key == "seed" else at.slider(key=key)
+    assert widget.value == used
+    caption = " ".join(c.value for c in at.caption if "Drawn word by word" in c.value)
+    if not caption:  # no completion shown (the link's seed was dropped): nothing claimed about the link
+        return
+    in_link = str(at.query_params.get(key)) if key in at.query_params else None
+    assert ("the address bar keeps these" in caption) == (in_link is not None and float(in_link) == used), (in_link, caption)
+    if in_link is None and used:  # the value used is not in the link: the caption says so
+        assert "does not hold them all yet" in caption
+
+
 def test_temperature_zero_is_clamped_and_said(tiny_lms):
     at = open_app("pages/completion.py", {"temperature": "0", "seed": "1"})
     assert not at.exception

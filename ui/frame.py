@@ -16,7 +16,10 @@ PRESENTER_CSS = (
     "<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMarkdown {font-size: 1.3rem;}"
     " .stMainBlockContainer h1 {font-size: 3rem;} textarea {font-size: 1.4rem !important;}"
     " .stMainBlockContainer .katex {font-size: 1.5rem;} .stMainBlockContainer [data-testid=stText] {font-size: 1.2rem;}"
-    " .stMainBlockContainer [data-testid=stTable] {font-size: 1.25rem;}</style>"
+    " .stMainBlockContainer [data-testid=stTable] {font-size: 1.25rem;}"
+    # a slider's value and ends stay small: at 1.3rem the value sat on the slider's knob and the right end was cut
+    " .stMainBlockContainer [data-testid=stSliderThumbValue] p,"
+    " .stMainBlockContainer [data-testid=stSliderTickBar] p {font-size: 1rem;}</style>"
 )
 
 

@@ -86,7 +86,7 @@ def label_reading(name: str) -> str:
     if not reads_label_each_step(name):
         return "The label is not read again: after h₀ only the words carry it."
     strength = get_lm(name).config.label_strength
-    counted = "" if strength == 1 else f", counted {strength:g} times,"
+    counted = "" if strength == 1 else f", counted {strength:g} times as shipped,"
     return (
         f"The label is read again at every step: its vector (W_lx) is added to each word's and its bias (b_label){counted} "
         "to each step's scores, so every next-word choice depends on the label directly, however long the sentence."
@@ -130,9 +130,10 @@ def get_forgetting(case_key: str, names: tuple[tuple[str, str], ...]) -> Forgett
     return forgetting({label: get_lm(name) for label, name in names}, Case(**lesson.FORGETTING_CASES[case_key]))
 
 
-def url_number(key: str, low: float, high: float, what: str) -> str | None:
-    """On a tab's first run, check ?key=... before its widget reads it: a number outside low..high is clamped into the
-    widget's state, one that is not a number is dropped (the widget keeps its default). Returns what to tell the reader."""
+def url_number(key: str, low: float, high: float, what: str, default: float) -> str | None:
+    """On a tab's first run, check ?key=... before its bound widget reads it: a number outside low..high is clamped,
+    one that is not a number is replaced by ``default`` (else the widget reads what it can of it: 12.7 as 12), in
+    the widget's state. Returns what to tell the reader."""
     raw = st.query_params.get(key)
     if raw is None or key in st.session_state:
         return None
@@ -140,13 +141,28 @@ def url_number(key: str, low: float, high: float, what: str) -> str | None:
         value = float(str(raw).strip())
     except ValueError:
         value = float("nan")
-    if value != value or (isinstance(low, int) and value != int(value)):  # not a number (NaN included), or not whole
+    if value != value:  # not a number (NaN included)
+        st.session_state[key] = default
         kind = "a whole number" if isinstance(low, int) else "a number"
         return f"The {what} in the link (“{raw}”) is not {kind}; the default is used instead."
+    if isinstance(low, int) and value != int(value) and low <= int(value) <= high:  # the widget reads 12.7 as 12
+        st.session_state[key] = int(value)
+        return f"The {what} in the link ({_plain(value)}) is not a whole number; {int(value)} is used instead."
     if low <= value <= high:
         return None
-    st.session_state[key] = type(low)(min(max(value, low), high))
-    return f"The {what} in the link ({value:g}) is outside {low:g} to {high:g}; {st.session_state[key]:g} is used instead."
+    st.session_state[key] = used = type(low)(min(max(value, low), high))
+    return f"The {what} in the link ({_plain(value)}) is outside {_plain(low)} to {_plain(high)}; {_plain(used)} is used instead."
+
+
+def link_holds(values: dict, defaults: dict) -> bool:
+    """Whether the address bar holds every value that is not its default (bound widgets leave defaults out, and a
+    value put in place of a bad one in the link stays out until the reader moves that control)."""
+    return all(value == defaults[key] or key in st.query_params for key, value in values.items())
+
+
+def _plain(number: float) -> str:
+    """A number as people write it: 2147483647, not 2.14748e+09; 1e+99 stays short."""
+    return f"{number:,.0f}".replace(",", "") if float(number).is_integer() and abs(number) < 1e15 else f"{number:g}"
 
 
 def bound(key: str, default) -> dict:

@@ -234,7 +234,7 @@ def label_agreement_lesson(rates: Mapping[str, float]) -> str:
         return ""
     low, high = min(rates.values()), max(rates.values())
     if low >= MOOD_FOLLOWED:
-        return f"At least {share_text(low)} of its sentences read as the mood asked for: the one input steers what it writes."
+        return f"At least {share_text(low)} of its sentences read as the mood asked for: its one input, the label, steers what it writes."
     if high <= HALF + CHANCE_BAND:
         return (
             "That is about what a coin would give (50%): this model barely uses its one input, and what it writes "
@@ -287,8 +287,8 @@ def label_pathway_lesson(
     if chance == ["without_output_bias"] and "without_first_state_and_word_vector" in same:
         return text + (
             " So this model writes its mood through the bias the label adds to every word's score. Its first hidden "
-            "state, the one input of the one-to-many drawing, is set from the label, but training did not make it "
-            "matter: it makes no measurable difference to how often a sentence reads as asked."
+            "state, where the one-to-many drawing puts the one input, is set from the label, but training did not make "
+            "that path matter: it makes no measurable difference to how often a sentence reads as asked."
         )
     if chance:
         said = " and ".join(PATHWAY_NAMES.get(p, p) for p in chance)
