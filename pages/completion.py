@@ -3,13 +3,13 @@
 import streamlit as st
 
 from rnn_core import MAX_TOKENS, TextError
-from rnn_core.explain.completion import COMPLETION_WORDS, TOP_K, detokenize
+from rnn_core.explain.completion import COMPLETION_WORDS, TOP_K
 from rnn_core.explain.forgetting import forgetting_lesson
 from rnn_core.figures.gradients import influence_heatmap
 from rnn_core.figures.shapes import clue_influence_figure, forgetting_figure, next_words_bars, next_words_table
 from rnn_core.lesson import COMPLETION_START, FORGETTING_CASES
 from rnn_core.model.language import MAX_TEMPERATURE, MIN_TEMPERATURE
-from rnn_core.text.tokenizer import readable
+from rnn_core.text.tokenizer import detokenize, readable
 from ui import language as lm
 from ui.figures import cached_figure, page_charts, presenter
 from ui.messages import as_plain, fixed_models_note

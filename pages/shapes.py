@@ -71,7 +71,7 @@ if lm.reads_label_each_step(name):
         f"trained, {shipped:g} as shipped (see below). Try 0 and {WRITE_STRENGTH_MAX:g} with the same seed.",
     )
     strength = round(strength, 2)
-written = lm.get_written(name, LABELS.index(label), int(seed), None if strength == shipped else strength)
+written = lm.get_written(name, LABELS.index(label), int(seed), strength)
 st.markdown(f"### “{as_plain(written.sentence)}”")
 verdicts = {judge: lm.get_judgement(judge, tuple(written.tokens)) for judge in COND_JUDGES}
 st.markdown(

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from rnn_core import MAX_TOKENS, TextError
-from rnn_core.explain.completion import complete, detokenize, judge, lm_influence, next_word_logits, next_words, start_states
+from rnn_core.explain.completion import complete, judge, lm_influence, next_word_logits, next_words, start_states
 from rnn_core.explain.forgetting import STILL_USED, Case, forgetting, forgetting_lesson, probability
-from rnn_core.text.tokenizer import tokenize
+from rnn_core.text.tokenizer import detokenize, tokenize
 
 from .conftest import WORDS, make_model
 from .test_language_model import make_lm

@@ -94,11 +94,10 @@ def label_reading(name: str) -> str:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def get_written(name: str, label: int, seed: int, strength: float | None = None) -> Completion:
+def get_written(name: str, label: int, seed: int, strength: float) -> Completion:
     """A sentence the conditional model writes from a label (at WRITE_TEMPERATURE, never <unk>), its label's bias
-    counted ``strength`` times (None: the model's own strength)."""
-    model = get_lm(name) if strength is None else at_strength(get_lm(name), strength)
-    return complete(model, "", MAX_SENTENCE, WRITE_TEMPERATURE, 0, seed, label, WRITE_UNKNOWN)
+    counted ``strength`` times."""
+    return complete(at_strength(get_lm(name), strength), "", MAX_SENTENCE, WRITE_TEMPERATURE, 0, seed, label, WRITE_UNKNOWN)
 
 
 def times(strength: float) -> str:

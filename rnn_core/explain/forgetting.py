@@ -16,8 +16,8 @@ import numpy as np
 import torch
 
 from ..model.language import LanguageRNN
-from ..text.tokenizer import readable, tokenize
-from .completion import detokenize, lm_influence, next_word_logits
+from ..text.tokenizer import detokenize, readable, tokenize
+from .completion import lm_influence, next_word_logits
 
 STILL_USED = 1.5  # the early word "still counts" while it makes the right word at least 1.5 times as likely
 
