@@ -10,7 +10,8 @@ import torch
 
 from rnn_core.model.language import lm_vocab, load_language_model
 from rnn_core.model.lm_eval import card_fields, encode, fit_ngram, lm_perplexity, split_perplexities
-from rnn_core.model.lm_train import PRESETS, Sampler, fit, lm_card
+from rnn_core.model.lm_train import PRESETS, fit, lm_card
+from rnn_core.model.sampled_softmax import Sampler
 from rnn_core.text.treebank import Phrase
 
 from .conftest import WORDS
